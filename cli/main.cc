@@ -1,0 +1,21 @@
+// snapsim: the command line (spec/cli.md). Each verb lives in its own file.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/verbs.h"
+#include "core/exit_code.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"snapsim: a deterministic simulator and conformance suite for hypervisor "
+               "snapshot APIs"};
+  app.set_version_flag("--version", std::string("snapsim ") + SNAPSIM_VERSION);
+  app.require_subcommand(1);
+  snapsim::cli::RegisterVerbs(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? snapsim::kExitOk : snapsim::kExitBadInput;
+  }
+  return snapsim::cli::ExitStatus();
+}

@@ -1,0 +1,37 @@
+# snapsim_library(NAME SRCS ... DEPS ... [PRIVATE_DEPS ...])
+#   One library per folder, exported as snapsim::NAME.
+function(snapsim_library NAME)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(snapsim_${NAME} STATIC ${ARG_SRCS})
+  add_library(snapsim::${NAME} ALIAS snapsim_${NAME})
+  target_include_directories(snapsim_${NAME} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(snapsim_${NAME} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  snapsim_warnings(snapsim_${NAME})
+endfunction()
+
+# snapsim_test(NAME SRCS ... DEPS ... [LABELS ...])
+#   A GoogleTest executable whose cases are registered with ctest one by one.
+function(snapsim_test NAME)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS;LABELS" ${ARGN})
+  if(NOT SNAPSIM_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${NAME} ${ARG_SRCS})
+  target_link_libraries(${NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  snapsim_warnings(${NAME})
+  set(labels unit ${ARG_LABELS})
+  string(REPLACE ";" "\\;" labels "${labels}")
+  gtest_discover_tests(${NAME}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    PROPERTIES LABELS "${labels}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()
+
+function(snapsim_warnings TARGET)
+  target_compile_options(${TARGET} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  if(SNAPSIM_SANITIZE)
+    target_compile_options(${TARGET} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${TARGET} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
