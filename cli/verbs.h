@@ -1,11 +1,25 @@
 #pragma once
-// Every verb registers its subcommand here and records the exit status it wants.
+// Verb registry. Each verb lives in its own file (cli/<verb>_verb.cc) and registers itself
+// with a static VerbRegistrar; main() adds every registered verb to the command line.
+//
+//   namespace { void Register(CLI::App& app) { auto* lint = app.add_subcommand(...); ... } }
+//   static snapsim::cli::VerbRegistrar registrar(/*order=*/20, Register);
+//
+// A verb's callback records its exit status with SetExitStatus().
+
 #include <CLI/CLI.hpp>
 
 namespace snapsim::cli {
 
+using RegisterFn = void (*)(CLI::App& app);
+
+struct VerbRegistrar {
+  // `order` sorts verbs in --help (run=10, lint=20, fuzz=30, explore=40, diagram=50,
+  // backends=60, image=70).
+  VerbRegistrar(int order, RegisterFn fn);
+};
+
 void RegisterVerbs(CLI::App& app);
-// The status the chosen verb finished with.
 int ExitStatus();
 void SetExitStatus(int status);
 
