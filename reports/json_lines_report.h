@@ -1,0 +1,15 @@
+#pragma once
+// JSON lines for tools: one event per step, then one per scenario result.
+// No wall-clock fields, so the same seed gives a byte-identical file.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "simulator/runner.h"
+
+namespace snapsim::reports {
+
+std::string JsonLinesReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results);
+
+}  // namespace snapsim::reports

@@ -1,0 +1,61 @@
+#include "simulator/backend_registry.h"
+
+#include <fmt/format.h>
+
+#include "simulator/model_backend.h"
+
+namespace snapsim::simulator {
+namespace {
+
+struct Entry {
+  const char* name;
+  const char* description;
+  std::optional<std::string> (*unavailable)();
+  std::unique_ptr<Backend> (*make)(std::string_view name);
+};
+
+const std::vector<Entry>& Entries() {
+  static const std::vector<Entry> entries = {
+      {"model", "the reference model, in process", [] { return std::optional<std::string>(); },
+       [](std::string_view) -> std::unique_ptr<Backend> {
+         return std::make_unique<ModelBackend>();
+       }},
+  };
+  return entries;
+}
+
+const Entry* Find(std::string_view name) {
+  for (const Entry& entry : Entries()) {
+    if (name == entry.name) return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<BackendInfo> ListBackends() {
+  std::vector<BackendInfo> list;
+  for (const Entry& entry : Entries()) {
+    list.push_back({entry.name, entry.description, entry.unavailable()});
+  }
+  return list;
+}
+
+Result<BackendFactory> BackendFactory::ForName(std::string_view name) {
+  const Entry* entry = Find(name);
+  if (entry == nullptr) {
+    std::string known;
+    for (const Entry& e : Entries()) known += std::string(known.empty() ? "" : ", ") + e.name;
+    return Status::Error(ErrorClass::kInvalidArg,
+                         fmt::format("unknown backend '{}' (known: {})", name, known));
+  }
+  if (auto reason = entry->unavailable()) {
+    return Status::Error(ErrorClass::kOperationFailed,
+                         fmt::format("backend '{}' cannot run here: {}", name, *reason));
+  }
+  return BackendFactory(std::string(name));
+}
+
+std::unique_ptr<Backend> BackendFactory::Make() const { return Find(name_)->make(name_); }
+
+}  // namespace snapsim::simulator

@@ -1,0 +1,54 @@
+#pragma once
+// The runner: replays one scenario on one backend, side by side with the model, and says
+// whether it held. With the model itself as the backend, it checks the file against the
+// model alone.
+
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.h"
+#include "simulator/backend.h"
+
+namespace snapsim::simulator {
+
+enum class Verdict { kPass, kFail, kSkip, kBackendFailure };
+const char* VerdictName(Verdict verdict);
+
+// One step as it happened, for reports (JSON lines).
+struct StepEvent {
+  int step = 0;  // 1-based
+  int line = 0;
+  std::string action;        // "create", "expect", ...
+  std::string expected;      // "ok", an error class, "any" (action steps)
+  std::string outcome;       // what the backend answered: "ok" or an error class
+  std::string model_outcome; // what the model answered (differential runs)
+  bool held = true;
+};
+
+struct Failure {
+  scenario::SourceLocation where;
+  int step = 0;
+  std::string action;
+  std::string kind;  // "check" (the file's expectation) or "divergence" (model vs backend)
+  std::string expected;
+  std::string got;
+};
+
+struct ScenarioResult {
+  std::string path;
+  std::string name;
+  Profile profile = Profile::kTest;
+  std::string backend;
+  Verdict verdict = Verdict::kPass;
+  std::string reason;  // skip reason or backend failure
+  std::vector<Failure> failures;
+  std::vector<StepEvent> events;
+  std::string replay;  // a command that replays exactly this case
+};
+
+// "FILE:LINE: step N (ACTION): BACKEND: expected ... got ..."
+std::string FormatFailure(const ScenarioResult& result, const Failure& failure);
+
+ScenarioResult RunScenario(const scenario::Scenario& scenario, Backend& backend);
+
+}  // namespace snapsim::simulator
