@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "simulator/libvirt_backend.h"
 #include "simulator/model_backend.h"
 
 namespace snapsim::simulator {
 namespace {
+
+constexpr std::string_view kLibvirtPrefix = "libvirt:";
 
 struct Entry {
   const char* name;
@@ -20,6 +23,17 @@ const std::vector<Entry>& Entries() {
        [](std::string_view) -> std::unique_ptr<Backend> {
          return std::make_unique<ModelBackend>();
        }},
+      {"libvirt-test", "libvirt's test driver (test:///default), in process",
+       [] { return LibvirtBackend::Probe("test:///default"); },
+       [](std::string_view name) -> std::unique_ptr<Backend> {
+         return std::make_unique<LibvirtBackend>(std::string(name), "test:///default");
+       }},
+      {"libvirt:URI", "any libvirt connection, e.g. libvirt:qemu:///system; only snapsim-* domains",
+       [] { return std::optional<std::string>(); },
+       [](std::string_view name) -> std::unique_ptr<Backend> {
+         return std::make_unique<LibvirtBackend>(std::string(name),
+                                                 std::string(name.substr(kLibvirtPrefix.size())));
+       }},
   };
   return entries;
 }
@@ -27,6 +41,10 @@ const std::vector<Entry>& Entries() {
 const Entry* Find(std::string_view name) {
   for (const Entry& entry : Entries()) {
     if (name == entry.name) return &entry;
+  }
+  // "libvirt:URI" stands for every URI the user names.
+  if (name.size() > kLibvirtPrefix.size() && name.substr(0, kLibvirtPrefix.size()) == kLibvirtPrefix) {
+    return &Entries().back();
   }
   return nullptr;
 }
@@ -49,7 +67,10 @@ Result<BackendFactory> BackendFactory::ForName(std::string_view name) {
     return Status::Error(ErrorClass::kInvalidArg,
                          fmt::format("unknown backend '{}' (known: {})", name, known));
   }
-  if (auto reason = entry->unavailable()) {
+  auto reason = entry == &Entries().back()
+                    ? LibvirtBackend::Probe(std::string(name.substr(kLibvirtPrefix.size())))
+                    : entry->unavailable();
+  if (reason) {
     return Status::Error(ErrorClass::kOperationFailed,
                          fmt::format("backend '{}' cannot run here: {}", name, *reason));
   }

@@ -1,0 +1,54 @@
+#pragma once
+// LibvirtBackend: libvirt's C API in process, on any connection URI.
+//
+// `libvirt-test` is this backend on test:///default (libvirt's test driver, which keeps
+// its state only as long as the connection: one connection per scenario). `libvirt:URI`
+// is the same adapter on a connection the user names. Either way it defines one fresh
+// domain named `snapsim-...`, refuses to touch a domain it did not create, and removes the
+// domain and every snapshot it made when the scenario ends.
+//
+// The libvirt drivers keep no disk bytes snapsim can read here: `write` steps are the
+// harness's and are checked on the model only.
+
+#include <string>
+
+#include "simulator/backend.h"
+
+typedef struct _virConnect* virConnectPtr;
+typedef struct _virDomain* virDomainPtr;
+
+namespace snapsim::simulator {
+
+class LibvirtBackend : public Backend {
+ public:
+  // `name` is what the user typed ("libvirt-test" or "libvirt:URI").
+  LibvirtBackend(std::string name, std::string uri);
+  ~LibvirtBackend() override;
+
+  std::string name() const override { return name_; }
+  std::optional<std::string> CannotRun(const scenario::Scenario& scenario) const override;
+  void Begin(const scenario::Scenario& scenario) override;
+  Status Perform(const scenario::Action& action) override;
+  Observation Observe() override;
+  void End() override;
+
+  // Why libvirt cannot open `uri` here, or nullopt (for `snapsim backends`).
+  static std::optional<std::string> Probe(const std::string& uri);
+
+ private:
+  Status Create(const scenario::Create& create);
+  Status Delete(const scenario::Delete& del);
+  Status Revert(const scenario::Revert& revert);
+  Status Power(const scenario::Action& action);
+
+  std::string name_;
+  std::string uri_;
+  std::string domain_name_;
+  virConnectPtr connection_ = nullptr;
+  virDomainPtr domain_ = nullptr;
+};
+
+// The rules profile a libvirt URI's driver implements (test://, qemu://, esx://, vbox://).
+std::optional<Profile> ProfileForLibvirtUri(const std::string& uri);
+
+}  // namespace snapsim::simulator
