@@ -76,6 +76,8 @@ void PrintResult(const simulator::ScenarioResult& r) {
   if (r.verdict == simulator::Verdict::kFail) {
     for (const auto& f : r.failures) fmt::print("{}\n", simulator::FormatFailure(r, f));
     fmt::print("  replay: {}\n", r.replay);
+  } else if (r.verdict == simulator::Verdict::kSkip) {
+    fmt::print("skip: {}: {}: {}\n", r.path, r.backend, r.reason);
   } else if (r.verdict == simulator::Verdict::kBackendFailure) {
     fmt::print("{}: {}: backend failure: {}\n  replay: {}\n", r.path, r.backend, r.reason,
                r.replay);
