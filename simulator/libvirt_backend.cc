@@ -50,9 +50,7 @@ std::string XmlText(const std::string& text) {
 
 std::string SnapshotXml(const scenario::Create& create) {
   std::string xml = "<domainsnapshot><name>" + XmlText(create.name) + "</name>";
-  if (create.location == scenario::Location::kExternal) {
-    xml += "<memory snapshot='no'/><disks><disk name='vda' snapshot='external'/></disks>";
-  } else if (create.memory == scenario::MemoryMode::kNo) {
+  if (create.memory == scenario::MemoryMode::kNo) {
     xml += "<memory snapshot='no'/>";
   } else if (create.memory == scenario::MemoryMode::kYes) {
     xml += "<memory snapshot='internal'/>";
@@ -183,7 +181,11 @@ Status LibvirtBackend::Power(const scenario::Action& action) {
 
 Status LibvirtBackend::Create(const scenario::Create& create) {
   unsigned int flags = 0;
-  if (create.disk_only) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY;
+  // `location: external` is a disk-only external snapshot (section 8: full-system
+  // external snapshots are not modelled); libvirt makes disk-only snapshots external.
+  if (create.disk_only || create.location == scenario::Location::kExternal) {
+    flags |= VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY;
+  }
   if (create.quiesce) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE;
   if (create.halt) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_HALT;
   SnapshotRef snapshot{virDomainSnapshotCreateXML(domain_, SnapshotXml(create).c_str(), flags)};
