@@ -11,6 +11,7 @@
 
 #include "cli/verbs.h"
 #include "core/exit_code.h"
+#include "reports/html_report.h"
 #include "reports/json_lines_report.h"
 #include "reports/junit_report.h"
 #include "scenario/loader.h"
@@ -146,6 +147,8 @@ int Run(const RunOptions& options) {
     written &= WriteFile(options.junit_path, reports::JunitReport(results));
   if (!options.json_path.empty())
     written &= WriteFile(options.json_path, reports::JsonLinesReport(options.seed, results));
+  if (!options.html_path.empty())
+    written &= WriteFile(options.html_path, reports::HtmlReport(options.seed, results));
   if (!written) return kExitBadInput;
   return ExitFor(results);
 }
@@ -158,6 +161,7 @@ void Register(CLI::App& app) {
       ->delimiter(',');
   run->add_option("--junit", options->junit_path, "Write a JUnit XML report");
   run->add_option("--json", options->json_path, "Write a JSON lines report");
+  run->add_option("--html", options->html_path, "Write an HTML conformance matrix");
   run->add_option("--seed", options->seed, "Seed (printed first; default 1)");
   run->add_option("--jobs", options->jobs, "Parallel cases (default 1)")
       ->check(CLI::Range(1, 256));
