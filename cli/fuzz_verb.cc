@@ -1,0 +1,81 @@
+// snapsim fuzz --hypervisor PROFILE --backend NAME [--seed N] [--runs N] [--steps N] [--out DIR]
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "cli/verbs.h"
+#include "core/exit_code.h"
+#include "scenario/writer.h"
+#include "simulator/backend_registry.h"
+#include "simulator/fuzzer.h"
+
+namespace snapsim::cli {
+namespace {
+
+struct FuzzFlags {
+  std::string profile, backend = "model", out = "build/fuzz";
+  simulator::FuzzOptions options;
+};
+
+int Fuzz(FuzzFlags& flags) {
+  fmt::print("seed: {}\n", flags.options.seed);
+  auto profile = ParseProfile(flags.profile);
+  if (!profile) {
+    fmt::print(stderr, "snapsim: error: unknown profile '{}' (esx, qemu, vbox, test)\n",
+               flags.profile);
+    return kExitBadInput;
+  }
+  flags.options.profile = *profile;
+  auto factory = simulator::BackendFactory::ForName(flags.backend);
+  if (!factory.ok()) {
+    fmt::print(stderr, "snapsim: error: {}\n", factory.status().message());
+    return factory.status().error_class() == ErrorClass::kInvalidArg ? kExitBadInput
+                                                                      : kExitBackendUnavailable;
+  }
+  fmt::print("fuzz: profile {}, backend {}, {} runs of up to {} steps, {} names\n",
+             flags.profile, flags.backend, flags.options.runs, flags.options.steps_max,
+             flags.options.names);
+  std::fflush(stdout);
+  simulator::FuzzReport report;
+  try {
+    report = simulator::Fuzz(flags.options, [&] { return factory->Make(); });
+  } catch (const simulator::BackendFailure& failure) {
+    fmt::print(stderr, "snapsim: backend failure: {}\n", failure.what());
+    return kExitBackendUnavailable;
+  }
+  if (!report.counterexample) {
+    fmt::print("{} sequences held\n", report.runs);
+    return kExitOk;
+  }
+  std::filesystem::create_directories(flags.out);
+  const std::string path = fmt::format("{}/{}.yaml", flags.out, report.counterexample->name);
+  report.counterexample->path = path;
+  std::ofstream(path) << scenario::WriteScenario(*report.counterexample);
+  fmt::print("failed after {} sequences: {}\nshrunk to {} steps: {}\nreplay: snapsim run {} --backend {}\n",
+             report.runs, report.failure, report.counterexample->steps.size(), path, path,
+             flags.backend);
+  return kExitCheckFailed;
+}
+
+void Register(CLI::App& app) {
+  auto flags = std::make_shared<FuzzFlags>();
+  CLI::App* fuzz = app.add_subcommand("fuzz", "Random operation sequences, model against backend");
+  fuzz->add_option("--hypervisor", flags->profile, "Rules profile: esx, qemu, vbox, test")
+      ->required();
+  fuzz->add_option("--backend", flags->backend, "Backend to test (default: model)");
+  fuzz->add_option("--seed", flags->options.seed, "Seed (printed first; default 1)");
+  fuzz->add_option("--runs", flags->options.runs, "Sequences to try (default 100)")
+      ->check(CLI::Range(1, 1000000));
+  fuzz->add_option("--steps", flags->options.steps_max, "Longest sequence (default 30)")
+      ->check(CLI::Range(1, 10000));
+  fuzz->add_option("--names", flags->options.names, "Snapshot names a, b, ... (default 3)")
+      ->check(CLI::Range(1, 26));
+  fuzz->add_option("--out", flags->out, "Folder for shrunk scenario files (default build/fuzz)");
+  fuzz->callback([flags] { SetExitStatus(Fuzz(*flags)); });
+}
+
+VerbRegistrar registrar(30, Register);
+
+}  // namespace
+}  // namespace snapsim::cli

@@ -1,0 +1,119 @@
+#include "simulator/fuzzer.h"
+
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include <fmt/format.h>
+
+#include "model/model.h"
+#include "simulator/fuzz_actions.h"
+#include "simulator/observation.h"
+
+namespace snapsim::simulator {
+namespace {
+
+// The system under test: a backend, plus the steps run so far (to write a counterexample).
+struct Sut {
+  Backend* backend;
+  std::vector<scenario::Step> steps;
+};
+
+scenario::Scenario Skeleton(Profile profile, PowerState initial) {
+  scenario::Scenario s;
+  s.hypervisor = profile;
+  s.initial_state = initial;
+  s.disks = {{"vda", kFuzzDiskBytes}};
+  return s;
+}
+
+class StepCommand : public rc::state::Command<model::Model, Sut> {
+ public:
+  explicit StepCommand(scenario::Action action) : action_(std::move(action)) {}
+
+  void apply(model::Model& model) const override { model.Apply(action_); }
+
+  void run(const model::Model& before, Sut& sut) const override {
+    model::Model after = before;
+    const Status want = after.Apply(action_);
+    scenario::Step step{action_, std::nullopt, {}};
+    if (!want.ok()) step.error = want.error_class();
+    sut.steps.push_back(step);
+    const Status got = sut.backend->Perform(action_);
+    if (!(want == got)) {
+      RC_FAIL(fmt::format("{}: model {} but {} {}", scenario::ActionName(action_),
+                          want.ToString(), sut.backend->name(), got.ToString()));
+    }
+    const Observation model_view{after.state(), after.current(), after.Forest()};
+    const Observation backend_view = sut.backend->Observe();
+    if (model_view.state != backend_view.state || model_view.current != backend_view.current ||
+        !SameForest(model_view.forest, backend_view.forest)) {
+      RC_FAIL(fmt::format("{}: model {} but {} {}", scenario::ActionName(action_),
+                          FormatObservation(model_view), sut.backend->name(),
+                          FormatObservation(backend_view)));
+    }
+  }
+
+  void show(std::ostream& os) const override { os << scenario::ActionName(action_); }
+
+ private:
+  scenario::Action action_;
+};
+
+}  // namespace
+
+FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
+  FuzzReport report;
+  std::vector<scenario::Step> failing_steps;
+  PowerState failing_initial = PowerState::kShutoff;
+  std::string failing_message;
+
+  auto property = [&] {
+    const PowerState initial = *rc::gen::element(PowerState::kShutoff, PowerState::kRunning,
+                                                 PowerState::kPaused);
+    const scenario::Scenario skeleton = Skeleton(options.profile, initial);
+    std::unique_ptr<Backend> backend = make_backend();
+    backend->Begin(skeleton);
+    Sut sut{backend.get(), {}};
+    const model::Model start(skeleton);
+    try {
+      rc::state::check(start, sut, [&](const model::Model&) {
+        return rc::gen::map(GenAction(options.profile, options.names), [](scenario::Action a) {
+          return std::shared_ptr<const rc::state::Command<model::Model, Sut>>(
+              std::make_shared<StepCommand>(std::move(a)));
+        });
+      });
+    } catch (...) {
+      // The last failing run is the most shrunk one: RapidCheck only keeps shrinking
+      // from candidates that fail.
+      failing_steps = sut.steps;
+      failing_initial = initial;
+      backend->End();
+      throw;
+    }
+    backend->End();
+  };
+
+  rc::detail::TestParams params;
+  params.seed = options.seed;
+  params.maxSuccess = options.runs;
+  params.maxSize = options.steps_max;
+  const auto result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
+
+  rc::detail::FailureResult failure;
+  if (!result.match(failure)) {
+    report.runs = options.runs;
+    return report;
+  }
+  report.runs = failure.numSuccess;
+  report.failure = failure.description;
+  scenario::Scenario counterexample = Skeleton(options.profile, failing_initial);
+  counterexample.name = fmt::format("fuzz-{}-seed-{}", ProfileName(options.profile), options.seed);
+  counterexample.description =
+      fmt::format("Found by snapsim fuzz --hypervisor {} --seed {}, shrunk: {}",
+                  ProfileName(options.profile), options.seed, failure.description);
+  counterexample.steps = failing_steps;
+  report.counterexample = std::move(counterexample);
+  return report;
+}
+
+}  // namespace snapsim::simulator

@@ -1,0 +1,37 @@
+#pragma once
+// Random stateful testing: RapidCheck generates operation sequences for a profile, runs
+// them on the model and a backend side by side, and shrinks a failure to a minimal
+// sequence, returned as a ready-to-replay scenario.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "scenario/scenario.h"
+#include "simulator/backend.h"
+
+namespace snapsim::simulator {
+
+struct FuzzOptions {
+  Profile profile = Profile::kEsx;
+  uint64_t seed = 1;
+  int runs = 100;       // sequences to try
+  int steps_max = 30;   // longest sequence (RapidCheck's size)
+  int names = 3;        // snapshot names drawn from a, b, c, ...
+};
+
+struct FuzzReport {
+  int runs = 0;  // sequences that held before the failure (or all of them)
+  // The shrunk counterexample: the steps up to and including the first divergence, each
+  // with the model's outcome as its `error:`, then an `expect` of the model's view.
+  std::optional<scenario::Scenario> counterexample;
+  std::string failure;  // what diverged, in words
+};
+
+using BackendMaker = std::function<std::unique_ptr<Backend>()>;
+
+FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend);
+
+}  // namespace snapsim::simulator
