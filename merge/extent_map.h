@@ -5,8 +5,14 @@
 // any extent are holes: in a layer of a chain they fall through to the layer below; in a
 // guest view they read as zeros. Memory is proportional to the number of extents, never
 // to the number of bytes. Lookups are O(log n).
+//
+// Copies are O(1): the extent vector is shared copy-on-write, so the model can keep a view
+// per snapshot cheaply; the first write to a shared copy clones it. A write costs
+// O(log n) to find its place plus one move of the extents after it (no allocation when
+// the vector has room).
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <variant>
@@ -54,8 +60,9 @@ class ExtentMap {
   explicit ExtentMap(uint64_t size_bytes) : size_bytes_(size_bytes) {}
 
   uint64_t size_bytes() const { return size_bytes_; }
-  const std::vector<Extent>& extents() const { return extents_; }
-  bool empty() const { return extents_.empty(); }
+  void set_size_bytes(uint64_t size_bytes) { size_bytes_ = size_bytes; }
+  const std::vector<Extent>& extents() const;
+  bool empty() const { return extents().empty(); }
   uint64_t allocated_bytes() const;
 
   // Overwrites [offset, offset + length) with `source`, splitting what it overlaps.
@@ -63,21 +70,32 @@ class ExtentMap {
   void Write(uint64_t offset, uint64_t length, const Source& source);
   // Makes [offset, offset + length) a hole again.
   void Punch(uint64_t offset, uint64_t length);
+  // Adds an extent at or after the end of the last one (what builders and merges do):
+  // O(1) amortized, coalesced with the last extent when it continues it.
+  // Precondition: offset >= the end of the last extent.
+  void Append(uint64_t offset, uint64_t length, const Source& source);
+  void Reserve(size_t extent_count);
 
   // The extent covering `offset`, or nullptr for a hole. O(log n).
   const Extent* Find(uint64_t offset) const;
   // Index of the first extent whose end is past `offset` (extents().size() if none).
   size_t LowerBound(uint64_t offset) const;
 
-  // Structural equality: the same extents with the same sources.
-  friend bool operator==(const ExtentMap&, const ExtentMap&) = default;
+  // Structural equality: the same size and extents with the same sources.
+  friend bool operator==(const ExtentMap& a, const ExtentMap& b) {
+    return a.size_bytes_ == b.size_bytes_ && a.extents() == b.extents();
+  }
 
   std::string DebugString() const;
 
  private:
-  void Coalesce(size_t first, size_t last);
+  // The extents, cloned first if another map shares them.
+  std::vector<Extent>& Mutable();
+  // Replaces extents [first, last) with `pieces` in one move.
+  void Splice(size_t first, size_t last, std::span<const Extent> pieces);
+
   uint64_t size_bytes_ = 0;
-  std::vector<Extent> extents_;
+  std::shared_ptr<std::vector<Extent>> extents_;  // null means no extents
 };
 
 // Guest-visible content equality of two views (holes read as zeros; FillSource{0} equals
