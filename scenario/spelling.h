@@ -1,0 +1,22 @@
+#pragma once
+// "Did you mean ...?" hints for misspelled keys, profiles and error classes.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace snapsim::scenario {
+
+// Levenshtein distance (insertions, deletions, substitutions each cost 1).
+size_t EditDistance(std::string_view a, std::string_view b);
+
+// The candidate closest to `word`, if it is close enough to be a likely typo. Ties go to
+// the earlier candidate, so hints are deterministic.
+std::optional<std::string> NearestWord(std::string_view word,
+                                       const std::vector<std::string>& candidates);
+
+// " (did you mean 'X'?)" or "" when nothing is close.
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace snapsim::scenario

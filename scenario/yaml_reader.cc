@@ -1,0 +1,191 @@
+#include "scenario/yaml_reader.h"
+
+#include <fmt/format.h>
+
+#include "scenario/size.h"
+#include "scenario/spelling.h"
+
+namespace snapsim::scenario::internal {
+namespace {
+
+bool HasControlCharacter(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+std::string JoinWords(const std::vector<std::string>& words) {
+  std::string joined;
+  for (const std::string& word : words) joined += (joined.empty() ? "" : ", ") + word;
+  return joined;
+}
+
+}  // namespace
+
+std::string_view DescribeNode(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return "a scalar";
+    default: return "nothing";
+  }
+}
+
+const Entry* FindEntry(const std::vector<Entry>& entries, std::string_view key) {
+  for (const Entry& entry : entries) {
+    if (entry.key == key) return &entry;
+  }
+  return nullptr;
+}
+
+SourceLocation YamlReader::Where(const YAML::Mark& mark) const {
+  if (mark.is_null()) return SourceLocation{file_, 1, 1};
+  return SourceLocation{file_, mark.line + 1, mark.column + 1};
+}
+
+void YamlReader::Fail(const YAML::Mark& mark, std::string message) const {
+  throw LoadFailure{LoadError{Where(mark), std::move(message)}};
+}
+
+Value YamlReader::ValueOf(const YAML::Node& node) const {
+  YAML::Mark mark = node.Mark();
+  if (!node.IsNull() || mark.is_null() || mark.pos <= 0 ||
+      static_cast<size_t>(mark.pos) > text_.size()) {
+    return Value{node, mark};
+  }
+  // An empty item is marked at the next token; blame the `-` or `,` before it instead.
+  size_t pos = static_cast<size_t>(mark.pos);
+  while (pos > 0 && (text_[pos - 1] == ' ' || text_[pos - 1] == '\t' ||
+                     text_[pos - 1] == '\n' || text_[pos - 1] == '\r')) {
+    --pos;
+  }
+  if (pos == 0 || (text_[pos - 1] != '-' && text_[pos - 1] != ',')) return Value{node, mark};
+  size_t at = pos - 1;
+  size_t line_start = text_.rfind('\n', at);
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  int line = 0;
+  for (size_t i = 0; i < line_start; ++i) line += text_[i] == '\n' ? 1 : 0;
+  YAML::Mark dash;
+  dash.pos = static_cast<int>(at);
+  dash.line = line;
+  dash.column = static_cast<int>(at - line_start);
+  return Value{node, dash};
+}
+
+void YamlReader::RequireMap(const Value& value, std::string_view what) const {
+  if (!value.node.IsMap()) {
+    Fail(value.mark, fmt::format("{} must be a mapping, found {}", what,
+                                 DescribeNode(value.node)));
+  }
+}
+
+std::vector<Entry> YamlReader::Entries(const Value& map, const std::vector<std::string>& allowed,
+                                       std::string_view what) const {
+  RequireMap(map, what);
+  std::vector<Entry> entries;
+  for (auto it = map.node.begin(); it != map.node.end(); ++it) {
+    const YAML::Node& key = it->first;
+    if (!key.IsScalar()) Fail(key.Mark(), fmt::format("a key in {} must be a word", what));
+    std::string name = key.Scalar();
+    bool known = false;
+    for (const std::string& word : allowed) known = known || word == name;
+    if (!known) {
+      std::string hint = DidYouMean(name, allowed);
+      if (hint.empty()) hint = fmt::format(" in {} (valid: {})", what, JoinWords(allowed));
+      Fail(key.Mark(), fmt::format("unknown key '{}'{}", name, hint));
+    }
+    if (FindEntry(entries, name) != nullptr) {
+      Fail(key.Mark(), fmt::format("duplicate key '{}' in {}", name, what));
+    }
+    Value value = it->second.IsNull() ? Value{it->second, key.Mark()} : ValueOf(it->second);
+    entries.push_back(Entry{name, key.Mark(), value});
+  }
+  return entries;
+}
+
+std::vector<Value> YamlReader::Items(const Value& list, std::string_view what) const {
+  if (!list.node.IsSequence()) {
+    Fail(list.mark, fmt::format("{} must be a list, found {}", what, DescribeNode(list.node)));
+  }
+  std::vector<Value> items;
+  for (const YAML::Node& item : list.node) items.push_back(ValueOf(item));
+  return items;
+}
+
+std::string YamlReader::Text(const Value& value, std::string_view what) const {
+  if (!value.node.IsScalar()) {
+    Fail(value.mark, fmt::format("{} must be a string, found {}", what,
+                                 DescribeNode(value.node)));
+  }
+  return value.node.Scalar();
+}
+
+std::string YamlReader::Name(const Value& value, std::string_view what) const {
+  if (value.node.IsNull()) Fail(value.mark, fmt::format("{} is missing", what));
+  std::string name = Text(value, what);
+  if (name.empty()) Fail(value.mark, fmt::format("{} must not be empty", what));
+  if (HasControlCharacter(name)) {
+    Fail(value.mark, fmt::format("{} must not contain control characters", what));
+  }
+  return name;
+}
+
+bool YamlReader::Bool(const Value& value, std::string_view what) const {
+  std::string word = value.node.IsScalar() ? value.node.Scalar() : std::string();
+  if (word == "true" || word == "yes") return true;
+  if (word == "false" || word == "no") return false;
+  Fail(value.mark, fmt::format("{} must be true, false, yes or no", what));
+}
+
+uint64_t YamlReader::Size(const Value& value, std::string_view what) const {
+  std::string text = Text(value, what);
+  auto parsed = ParseSize(text);
+  if (auto* message = std::get_if<std::string>(&parsed)) {
+    Fail(value.mark, fmt::format("{}: {}", what, *message));
+  }
+  return std::get<uint64_t>(parsed);
+}
+
+uint64_t YamlReader::Integer(const Value& value, std::string_view what, uint64_t max) const {
+  std::string text = Text(value, what);
+  bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  std::string_view digits = std::string_view(text).substr(hex ? 2 : 0);
+  const uint64_t base = hex ? 16 : 10;
+  uint64_t number = 0;
+  bool ok = !digits.empty();
+  for (char c : digits) {
+    int digit = -1;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    if (hex && c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    if (hex && c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    if (digit < 0) {
+      ok = false;
+      break;
+    }
+    if (static_cast<uint64_t>(digit) > max ||
+        number > (max - static_cast<uint64_t>(digit)) / base) {
+      Fail(value.mark, fmt::format("{} '{}' is larger than {}", what, text, max));
+    }
+    number = number * base + static_cast<uint64_t>(digit);
+  }
+  if (!ok) {
+    Fail(value.mark, fmt::format("{} must be a non-negative integer (decimal or 0x hex), "
+                                 "found '{}'", what, text));
+  }
+  return number;
+}
+
+std::string YamlReader::OneOf(const Value& value, std::string_view what,
+                              const std::vector<std::string>& words) const {
+  std::string word = value.node.IsScalar() ? value.node.Scalar() : std::string();
+  for (const std::string& candidate : words) {
+    if (candidate == word) return word;
+  }
+  Fail(value.mark, fmt::format("{} must be one of {}, found {}{}", what, JoinWords(words),
+                               value.node.IsScalar() ? fmt::format("'{}'", word)
+                                                     : std::string(DescribeNode(value.node)),
+                               DidYouMean(word, words)));
+}
+
+}  // namespace snapsim::scenario::internal

@@ -1,0 +1,77 @@
+#pragma once
+// Internal to the loader: typed reads of yaml-cpp nodes that fail with a located message.
+// A failure throws LoadFailure, which LoadScenarioText turns into a LoadError; nothing
+// outside the loader sees the exception. (Threading an error return through each of the
+// format's many small rules would triple the loader's length.)
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario/loader.h"
+
+namespace snapsim::scenario::internal {
+
+struct LoadFailure {
+  LoadError error;
+};
+
+// A node and where to point when it is wrong. yaml-cpp places an empty value (`key:`) at
+// the next token, often on the next line, so an empty value points at its key instead.
+struct Value {
+  YAML::Node node;
+  YAML::Mark mark;
+};
+
+// One key of a mapping, in file order.
+struct Entry {
+  std::string key;
+  YAML::Mark key_mark;
+  Value value;
+};
+
+class YamlReader {
+ public:
+  YamlReader(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
+
+  const std::string& file() const { return file_; }
+  SourceLocation Where(const YAML::Mark& mark) const;
+  [[noreturn]] void Fail(const YAML::Mark& mark, std::string message) const;
+
+  // `node` with the mark to blame for it (see Value).
+  Value ValueOf(const YAML::Node& node) const;
+
+  // The entries of a mapping, after checking that each key is one of `allowed` and
+  // appears once. `what` names the mapping in messages ("delete", "domain").
+  std::vector<Entry> Entries(const Value& map, const std::vector<std::string>& allowed,
+                             std::string_view what) const;
+  // The items of a sequence.
+  std::vector<Value> Items(const Value& list, std::string_view what) const;
+  void RequireMap(const Value& value, std::string_view what) const;
+
+  // A non-empty string without control characters (snapshot, disk and scenario names).
+  std::string Name(const Value& value, std::string_view what) const;
+  // Any scalar text (descriptions, tags).
+  std::string Text(const Value& value, std::string_view what) const;
+  bool Bool(const Value& value, std::string_view what) const;
+  uint64_t Size(const Value& value, std::string_view what) const;
+  // A decimal or 0x-prefixed hexadecimal integer no larger than `max`.
+  uint64_t Integer(const Value& value, std::string_view what, uint64_t max) const;
+  // The value as one of `words`; otherwise an error listing them.
+  std::string OneOf(const Value& value, std::string_view what,
+                    const std::vector<std::string>& words) const;
+
+ private:
+  std::string file_;
+  std::string_view text_;
+};
+
+// The entry named `key`, or nullptr.
+const Entry* FindEntry(const std::vector<Entry>& entries, std::string_view key);
+// "a mapping", "a list", "a scalar", "nothing".
+std::string_view DescribeNode(const YAML::Node& node);
+
+}  // namespace snapsim::scenario::internal
