@@ -20,7 +20,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 std::variant<uint64_t, std::string> ParseSize(std::string_view text) {
   if (!text.empty() && text.front() == '-') {
-    return fmt::format("size '{}' is negative", text);
+    return fmt::format("'{}' is negative", text);
   }
   size_t digits = 0;
   while (digits < text.size() && IsDigit(text[digits])) ++digits;
@@ -39,7 +39,7 @@ std::variant<uint64_t, std::string> ParseSize(std::string_view text) {
       }
     }
     if (!known) {
-      return fmt::format("'{}' has an unknown size suffix '{}' (use KiB, MiB or GiB)", text,
+      return fmt::format("'{}' has an unknown suffix '{}' (use KiB, MiB or GiB)", text,
                          suffix);
     }
   }
@@ -47,10 +47,10 @@ std::variant<uint64_t, std::string> ParseSize(std::string_view text) {
   uint64_t value = 0;
   for (size_t i = 0; i < digits; ++i) {
     uint64_t digit = static_cast<uint64_t>(text[i] - '0');
-    if (value > (kMax - digit) / 10) return fmt::format("size '{}' is too large", text);
+    if (value > (kMax - digit) / 10) return fmt::format("'{}' is too large", text);
     value = value * 10 + digit;
   }
-  if (shift > 0 && value > (kMax >> shift)) return fmt::format("size '{}' is too large", text);
+  if (shift > 0 && value > (kMax >> shift)) return fmt::format("'{}' is too large", text);
   return value << shift;
 }
 

@@ -8,11 +8,13 @@
 
 namespace snapsim::scenario {
 
-// Levenshtein distance (insertions, deletions, substitutions each cost 1).
+// Edit distance where an insertion, a deletion, a substitution or a swap of two adjacent
+// characters each cost 1 (optimal string alignment).
 size_t EditDistance(std::string_view a, std::string_view b);
 
-// The candidate closest to `word`, if it is close enough to be a likely typo. Ties go to
-// the earlier candidate, so hints are deterministic.
+// The candidate closest to `word`, if it is close enough to be a likely typo; failing
+// that, the one candidate `word` abbreviates (its letters in order). Ties go to the
+// earlier candidate, so hints are deterministic.
 std::optional<std::string> NearestWord(std::string_view word,
                                        const std::vector<std::string>& candidates);
 

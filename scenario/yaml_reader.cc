@@ -142,7 +142,7 @@ uint64_t YamlReader::Size(const Value& value, std::string_view what) const {
   std::string text = Text(value, what);
   auto parsed = ParseSize(text);
   if (auto* message = std::get_if<std::string>(&parsed)) {
-    Fail(value.mark, fmt::format("{}: {}", what, *message));
+    Fail(value.mark, fmt::format("{} {}", what, *message));
   }
   return std::get<uint64_t>(parsed);
 }
