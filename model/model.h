@@ -64,6 +64,23 @@ class Model {
   // determinism checks). Two models with equal Canonical() behave identically.
   std::string Canonical() const;
 
+  // ---- Added by the model implementation (docs/model.md) ------------------------------
+  // Every snapshot, pre-order, with what it recorded. `serial` is unique for the model's
+  // lifetime (names may repeat on vbox), so callers can follow one snapshot across steps.
+  struct SnapshotInfo {
+    uint64_t serial = 0;
+    std::string name;
+    uint64_t parent_serial = 0;  // 0 for a root
+    std::string recorded;        // shutoff | running | paused | disk-snapshot
+    bool memory = false;
+    bool external = false;
+  };
+  std::vector<SnapshotInfo> Snapshots() const;
+  // The view of `disk` at the snapshot with `serial`, or nullptr if it no longer exists.
+  const merge::ExtentMap* ViewOfSerial(uint64_t serial, std::string_view disk) const;
+  // Self-check: the forest is well formed and every physical chain reads as its view.
+  Status CheckConsistency() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

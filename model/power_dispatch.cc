@@ -1,0 +1,112 @@
+#include "model/power_dispatch.h"
+
+#include <fmt/format.h>
+
+#include "model/plans.h"
+#include "model/rules.h"
+
+namespace snapsim::model {
+namespace {
+
+class RulesHooks : public PowerHooks {
+ public:
+  RulesHooks(Domain& domain, const scenario::Action& action) : domain_(domain), action_(action) {}
+
+  bool Allow(Operation op, PowerState state) override {
+    switch (op) {
+      case Operation::kCreate:
+        verdict_ = CheckCreate(domain_, state, std::get<scenario::Create>(action_), &create_);
+        break;
+      case Operation::kDelete:
+        verdict_ = CheckDelete(domain_, state, std::get<scenario::Delete>(action_), &delete_);
+        break;
+      case Operation::kRevert:
+        verdict_ = CheckRevert(domain_, state, std::get<scenario::Revert>(action_), &revert_);
+        break;
+      default:
+        verdict_ = Status::Ok();
+        break;
+    }
+    return verdict_.ok();
+  }
+
+  void Perform(Operation op) override {
+    switch (op) {
+      case Operation::kCreate:
+        ApplyCreate(domain_, std::get<scenario::Create>(action_).name, create_);
+        settle_ = create_.after;
+        break;
+      case Operation::kDelete:
+        ApplyDelete(domain_, delete_);
+        break;
+      case Operation::kRevert:
+        ApplyRevert(domain_, revert_);
+        settle_ = revert_.after;
+        break;
+      case Operation::kWrite:
+        ApplyWrite(domain_, std::get<scenario::Write>(action_));
+        break;
+      default:
+        break;
+    }
+  }
+
+  void Refused(const char* event, PowerState state) override {
+    if (!verdict_.ok()) return;  // a guard already said why
+    verdict_ = Status::Error(ErrorClass::kOperationInvalid,
+                             fmt::format("{} is not valid while the domain is {}", event,
+                                         PowerStateName(state)));
+  }
+
+  const Status& verdict() const { return verdict_; }
+  std::optional<PowerState> settle() const { return settle_; }
+
+ private:
+  Domain& domain_;
+  const scenario::Action& action_;
+  Status verdict_;
+  std::optional<PowerState> settle_;
+  CreatePlan create_;
+  DeletePlan delete_;
+  RevertPlan revert_;
+};
+
+PowerEvent EventFor(const scenario::Action& action) {
+  switch (action.index()) {
+    case 0: return PowerEvent::kStart;
+    case 1: return PowerEvent::kShutdown;
+    case 2: return PowerEvent::kPause;
+    case 3: return PowerEvent::kResume;
+    case 4: return PowerEvent::kWriteDisk;
+    case 5: return PowerEvent::kCreateSnapshot;
+    case 6: return PowerEvent::kDeleteSnapshot;
+    default: return PowerEvent::kRevertToSnapshot;
+  }
+}
+static_assert(std::is_same_v<std::variant_alternative_t<7, scenario::Action>, scenario::Revert>,
+              "EventFor follows the order of scenario::Action");
+
+PowerEvent EnterEvent(PowerState state) {
+  switch (state) {
+    case PowerState::kRunning: return PowerEvent::kEnterRunning;
+    case PowerState::kPaused: return PowerEvent::kEnterPaused;
+    case PowerState::kShutoff: break;
+  }
+  return PowerEvent::kEnterShutoff;
+}
+
+}  // namespace
+
+Status Dispatch(PowerMachine& machine, Domain& domain, const scenario::Action& action) {
+  if (std::holds_alternative<scenario::Expect>(action)) {
+    return Status::Error(ErrorClass::kInternalError, "expect is not an action");
+  }
+  RulesHooks hooks(domain, action);
+  machine.Fire(EventFor(action), hooks);
+  if (hooks.verdict().ok() && hooks.settle() && *hooks.settle() != machine.state()) {
+    machine.Fire(EnterEvent(*hooks.settle()), hooks);
+  }
+  return hooks.verdict();
+}
+
+}  // namespace snapsim::model

@@ -1,0 +1,141 @@
+// Rules profile `qemu`: libvirt 9.0's QEMU driver (reference/semantics.md §8 qemu).
+#include <fmt/format.h>
+
+#include "model/rules.h"
+
+namespace snapsim::model::qemu {
+namespace {
+
+bool IsExternal(const SnapshotNode& node) { return node.location == scenario::Location::kExternal; }
+
+// §8 qemu delete, external (9.0 rules), in the order listed.
+Status CheckExternalDelete(const Domain& d, NodeId target) {
+  const Forest& f = d.forest;
+  const SnapshotNode& node = f.node(target);
+  const bool has_children = !node.children.empty();
+  // §8 qemu delete external: current with children -> config-unsupported
+  if (f.current() == target && has_children) {
+    return Refuse(ErrorClass::kConfigUnsupported,
+                  "deletion of active external snapshot that is not a leaf snapshot is not supported");
+  }
+  // §8 qemu delete external: not in the active chain and with children -> config-unsupported
+  const bool in_active_chain = f.current() != kNoNode && f.IsAncestorOrSelf(target, f.current());
+  if (!in_active_chain && has_children) {
+    return Refuse(ErrorClass::kConfigUnsupported,
+                  "deletion of non-leaf external snapshot that is not in active chain is not supported");
+  }
+  // §8 qemu delete external: more than one child -> config-unsupported
+  if (node.children.size() > 1) {
+    return Refuse(ErrorClass::kConfigUnsupported,
+                  "deletion of external disk snapshot with multiple children snapshots not supported");
+  }
+  // §8 qemu delete external: parent internal -> operation-unsupported
+  if (node.parent != kNoNode && !IsExternal(f.node(node.parent))) {
+    return Refuse(ErrorClass::kOperationUnsupported,
+                  "deleting external snapshot that has internal snapshot as parent not supported");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::optional<ErrorClass> PowerRefusal(Operation op, PowerState state) {
+  // §8 qemu create: running, paused or shutoff; delete and revert: any power state.
+  return std::nullopt;
+}
+
+std::string Accepts(Operation op) {
+  switch (op) {
+    case Operation::kCreate: return "internal (memory when active) or external (disk-only); halt";
+    case Operation::kDelete: return "children, children-only, metadata-only; external: 9.0 limits";
+    case Operation::kRevert: return "running, paused, force; external -> config-unsupported";
+    default: return "ok";
+  }
+}
+
+Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, CreatePlan* p) {
+  const bool external = c.disk_only || c.location == scenario::Location::kExternal;
+  // §8 qemu create: quiesce without disk-only -> invalid-arg
+  if (c.quiesce && !c.disk_only) return Refuse(ErrorClass::kInvalidArg, "quiesce requires disk-only");
+  // §8 qemu create: name containing '/' or starting with '.' -> xml-detail
+  if (c.name.find('/') != std::string::npos || (!c.name.empty() && c.name[0] == '.')) {
+    return Refuse(ErrorClass::kXmlDetail, fmt::format("invalid snapshot name '{}'", c.name));
+  }
+  // §8 qemu create: duplicate name -> operation-failed
+  if (d.forest.Find(c.name, Profile::kQemu) != kNoNode) {
+    return Refuse(ErrorClass::kOperationFailed, fmt::format("domain moment {} already exists", c.name));
+  }
+  // §8 qemu create: internal on an active domain always has memory; memory: no -> op-unsupported
+  if (!external && IsActive(s) && c.memory == scenario::MemoryMode::kNo) {
+    return Refuse(ErrorClass::kOperationUnsupported,
+                  "internal snapshot of a running VM must include the memory state");
+  }
+  // §8 qemu create: memory: yes on a shut-off domain -> operation-unsupported
+  if (!IsActive(s) && c.memory == scenario::MemoryMode::kYes) {
+    return Refuse(ErrorClass::kOperationUnsupported, "cannot save the memory of a shut-off domain");
+  }
+  // §8 qemu create: quiesce with disk-only needs a guest agent; there is none
+  if (c.quiesce) {
+    return Refuse(ErrorClass::kOperationUnsupported, "QEMU guest agent is not configured");
+  }
+  p->location = external ? scenario::Location::kExternal : scenario::Location::kInternal;
+  if (external) {
+    // §8 qemu create: external keeps the power state; recorded disk-snapshot, offline shutoff
+    p->memory = false;
+    p->recorded = IsActive(s) ? Recorded::kDiskSnapshot : Recorded::kShutoff;
+  } else {
+    p->memory = IsActive(s);
+    p->recorded = RecordedFor(s);
+  }
+  // §8 qemu create: halt -> shut off afterwards (the recorded state is the one before)
+  if (c.halt) p->after = PowerState::kShutoff;
+  return Status::Ok();
+}
+
+Status CheckDelete(const Domain& d, PowerState s, const scenario::Delete& c, DeletePlan* p) {
+  // §8 qemu delete: any power state. Unknown name -> no-domain-snapshot
+  const NodeId target = d.forest.Find(c.name, Profile::kQemu);
+  if (target == kNoNode) return UnknownSnapshot(ErrorClass::kNoDomainSnapshot, c.name);
+  *p = PlanTreeDelete(target, c);
+  // §8 qemu delete: metadata-only: metadata goes, images untouched (internal and external)
+  if (c.metadata_only) return Status::Ok();
+  if (c.children || c.children_only) {
+    // §8 qemu delete external: children/children-only with an external in the set -> config-unsupported
+    bool external = c.children && IsExternal(d.forest.node(target));
+    for (NodeId n : d.forest.DescendantsPostOrder(target)) external |= IsExternal(d.forest.node(n));
+    if (external) {
+      return Refuse(ErrorClass::kConfigUnsupported,
+                    "deletion of external children disk snapshots not supported");
+    }
+    return Status::Ok();
+  }
+  // §8 qemu delete internal: no restriction; external: the 9.0 rules
+  if (IsExternal(d.forest.node(target))) return CheckExternalDelete(d, target);
+  return Status::Ok();
+}
+
+Status CheckRevert(const Domain& d, PowerState s, const scenario::Revert& c, RevertPlan* p) {
+  // §8 common: suppress-power-on exists only on esx -> invalid-arg
+  if (c.suppress_power_on) return Refuse(ErrorClass::kInvalidArg, "unsupported flags (suppress-power-on)");
+  // §8 qemu revert: unknown name -> no-domain-snapshot
+  const NodeId target = d.forest.Find(c.name, Profile::kQemu);
+  if (target == kNoNode) return UnknownSnapshot(ErrorClass::kNoDomainSnapshot, c.name);
+  const SnapshotNode& node = d.forest.node(target);
+  // §8 qemu revert external: config-unsupported
+  if (IsExternal(node)) {
+    return Refuse(ErrorClass::kConfigUnsupported, "revert to external snapshot not supported yet");
+  }
+  p->target = target;
+  if (node.recorded == Recorded::kRunning || node.recorded == Recorded::kPaused) {
+    // §8 qemu revert internal, memory: running, or paused if the snapshot was paused and
+    // `running` not given, or `paused` given. `force` changes nothing.
+    const bool paused = c.paused || (node.recorded == Recorded::kPaused && !c.running);
+    p->after = paused ? PowerState::kPaused : PowerState::kRunning;
+  } else {
+    // §8 qemu revert internal, shut off: shutoff unless running/paused boot it fresh
+    p->after = c.running ? PowerState::kRunning : c.paused ? PowerState::kPaused : PowerState::kShutoff;
+  }
+  return Status::Ok();
+}
+
+}  // namespace snapsim::model::qemu
