@@ -1,0 +1,93 @@
+#pragma once
+// Bit-for-bit comparison of two disk contents: two images, or an image against a
+// predicted ExtentMap (the model's view). Reports every differing range, coalesced.
+//
+// Only what may differ is read: ranges that are holes or zero extents on both sides are
+// skipped outright, a range holding data on one side only is checked with a zero scan,
+// and the rest is read in large aligned blocks (pread into per-thread buffers) and
+// compared with memcmp, spread over worker threads.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "merge/extent_map.h"
+#include "merge/image.h"
+
+namespace snapsim::merge {
+
+// One side of a comparison.
+class ContentSource {
+ public:
+  virtual ~ContentSource() = default;
+  virtual std::string name() const = 0;
+  virtual uint64_t size_bytes() const = 0;
+  // Holes, ZeroSource and FillSource{0} extents are known zeros; the rest is read.
+  virtual const ExtentMap& view() const = 0;
+  virtual Status Read(uint64_t offset, std::span<uint8_t> out) const = 0;
+};
+
+class ImageContent : public ContentSource {
+ public:
+  explicit ImageContent(const Image& image) : image_(image) {}
+  std::string name() const override { return image_.name(); }
+  uint64_t size_bytes() const override { return image_.size_bytes(); }
+  const ExtentMap& view() const override { return image_.view(); }
+  Status Read(uint64_t offset, std::span<uint8_t> out) const override {
+    return image_.Read(offset, out);
+  }
+
+ private:
+  const Image& image_;
+};
+
+// A predicted view made of synthetic sources (fill, seed, zero); image extents in it are
+// refused when read.
+class PredictedContent : public ContentSource {
+ public:
+  PredictedContent(std::string name, ExtentMap map) : name_(std::move(name)), map_(std::move(map)) {}
+  std::string name() const override { return name_; }
+  uint64_t size_bytes() const override { return map_.size_bytes(); }
+  const ExtentMap& view() const override { return map_; }
+  Status Read(uint64_t offset, std::span<uint8_t> out) const override;
+
+ private:
+  std::string name_;
+  ExtentMap map_;
+};
+
+struct DiffRange {
+  uint64_t offset = 0;           // first differing byte
+  uint64_t length = 0;           // through the last differing byte of the run
+  uint64_t differing_bytes = 0;  // bytes inside the range that actually differ
+  std::vector<uint8_t> head_a, head_b;  // up to kHeadBytes from `offset` on each side
+};
+
+struct CompareOptions {
+  bool first_only = false;  // stop at the first differing range
+  size_t block_bytes = size_t{4} << 20;
+  int threads = 2;
+};
+
+struct CompareResult {
+  uint64_t size_a = 0, size_b = 0;
+  std::vector<DiffRange> diffs;  // in offset order
+  uint64_t read_bytes = 0;       // bytes actually read from either side
+  bool same() const { return diffs.empty(); }
+};
+
+inline constexpr size_t kHeadBytes = 16;
+// Runs of differing 512-byte sectors make one range.
+inline constexpr uint64_t kDiffGranuleBytes = 512;
+
+// Compares over the larger of the two sizes (the shorter side reads as zeros past its
+// end, as `qemu-img compare` does without -s).
+Result<CompareResult> Compare(const ContentSource& a, const ContentSource& b,
+                              const CompareOptions& options = {});
+
+// True when every byte of `data` is zero.
+bool AllZero(std::span<const uint8_t> data);
+
+}  // namespace snapsim::merge

@@ -1,0 +1,140 @@
+#include "merge/image.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "merge/image_format.h"
+#include "merge/layer_chain.h"
+
+namespace snapsim::merge {
+namespace {
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+// A file's identity, so cycles are caught whatever path spelling leads back to it.
+std::pair<uint64_t, uint64_t> Identity(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return {0, 0};
+  return {st.st_dev, st.st_ino};
+}
+
+Result<LayerInfo> ReadLayer(FileTable& files, uint32_t id, size_t layer, std::string format,
+                            const std::string& snapshot) {
+  if (format.empty()) {
+    auto probed = ProbeFormat(files.file(id));
+    if (!probed.ok()) return probed.status();
+    format = probed.value();
+  }
+  if (!snapshot.empty() && format != "qcow2") {
+    return Status::Error(ErrorClass::kInvalidArg,
+                         fmt::format("{}: internal snapshots need a qcow2 image, this is {}",
+                                     files.file(id).path(), format));
+  }
+  if (format == "qcow2") return ReadQcow2Layer(files, id, layer, snapshot);
+  if (format == "vmdk") return ReadVmdkLayer(files, id, layer);
+  if (format == "raw") return ReadRawLayer(files, id, layer);
+  return Unsupported(files.file(id).path(), fmt::format("backing format '{}'", format));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Image>> Image::Open(const std::string& spec) {
+  std::string path = spec, snapshot;
+  if (!Exists(spec)) {
+    const size_t at = spec.rfind('@');
+    if (at != std::string::npos && at > 0 && Exists(spec.substr(0, at))) {
+      path = spec.substr(0, at);
+      snapshot = spec.substr(at + 1);
+    }
+  }
+  std::unique_ptr<Image> image(new Image());
+  image->name_ = spec;
+  if (Status s = image->OpenChain(path, snapshot); !s.ok()) return s;
+  return image;
+}
+
+Status Image::OpenChain(const std::string& top_path, const std::string& snapshot) {
+  // Read from the top down, then store bottom first.
+  std::vector<LayerInfo> top_down;
+  std::vector<std::pair<uint64_t, uint64_t>> seen;
+  std::string path = top_path, format;
+  while (!path.empty()) {
+    if (top_down.size() == kMaxChainDepth) {
+      return ImageError(top_path, 0, fmt::format("backing chain deeper than {}", kMaxChainDepth));
+    }
+    auto id = files_.Add(path, top_down.size());
+    if (!id.ok()) {
+      if (top_down.empty()) return id.status();
+      return Status::Error(ErrorClass::kInvalidArg,
+                           fmt::format("{}: missing backing file: {}", top_down.back().path,
+                                       id.status().message()));
+    }
+    const auto identity = Identity(files_.file(id.value()).fd());
+    if (std::find(seen.begin(), seen.end(), identity) != seen.end()) {
+      return ImageError(top_down.back().path, 0,
+                        fmt::format("backing chain loops back to {}", path));
+    }
+    seen.push_back(identity);
+    auto layer = ReadLayer(files_, id.value(), top_down.size(), format,
+                           top_down.empty() ? snapshot : std::string());
+    if (!layer.ok()) return layer.status();
+    path = layer->backing_path;
+    format = layer->backing_format;
+    top_down.push_back(std::move(layer.value()));
+  }
+  // Layer indices were given top-down while reading; FileTable keeps them, so translate
+  // on use (LayerAttribution) rather than renumbering here.
+  layers_.assign(std::make_move_iterator(top_down.rbegin()),
+                 std::make_move_iterator(top_down.rend()));
+  size_bytes_ = layers_.back().size_bytes;
+  std::vector<ExtentMap> maps;
+  for (const LayerInfo& layer : layers_) maps.push_back(layer.allocation);
+  view_ = ChainView(maps);
+  view_.Punch(size_bytes_, UINT64_MAX - size_bytes_);
+  view_.set_size_bytes(size_bytes_);
+  return Status::Ok();
+}
+
+ExtentMap Image::LayerAttribution() const {
+  std::vector<ExtentMap> maps;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    ExtentMap tagged(layers_[i].size_bytes);
+    for (const Extent& e : layers_[i].allocation.extents()) {
+      tagged.Append(e.offset, e.length, FillSource{static_cast<uint8_t>(i)});
+    }
+    maps.push_back(std::move(tagged));
+  }
+  ExtentMap out = ChainView(maps);
+  out.Punch(size_bytes_, UINT64_MAX - size_bytes_);
+  return out;
+}
+
+Status Image::Read(uint64_t offset, std::span<uint8_t> out) const {
+  const uint64_t end = offset + out.size();
+  const auto& all = view_.extents();
+  uint64_t pos = offset;
+  for (size_t i = view_.LowerBound(offset); i < all.size() && all[i].offset < end; ++i) {
+    const Extent& e = all[i];
+    const uint64_t from = std::max(e.offset, offset), to = std::min(e.end(), end);
+    if (from > pos) std::memset(out.data() + (pos - offset), 0, from - pos);
+    std::span<uint8_t> dst = out.subspan(from - offset, to - from);
+    if (const auto* image = std::get_if<ImageSource>(&e.source)) {
+      Status s = files_.file(image->image_id).ReadData(image->image_offset + (from - e.offset), dst);
+      if (!s.ok()) return s;
+    } else {
+      std::memset(dst.data(), 0, dst.size());  // images hold only zero and image extents
+    }
+    pos = to;
+  }
+  if (end > pos) std::memset(out.data() + (pos - offset), 0, end - pos);
+  return Status::Ok();
+}
+
+}  // namespace snapsim::merge

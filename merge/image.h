@@ -1,0 +1,68 @@
+#pragma once
+// merge::Image: a disk image opened read-only with its whole backing chain (raw, qcow2 v2
+// and v3, vmdk sparse/flat), seen as extent maps: one allocation map per layer (what
+// `qemu-img map` shows) and the flattened guest view, plus range reads.
+//
+//   auto image = Image::Open("overlay.qcow2");          // or "disk.qcow2@snap1"
+//   image->Read(offset, buffer);                         // guest bytes, holes as zeros
+//
+// ImageSource::image_id in every map indexes files(): the image files themselves and
+// any external data files or extents. Bad input gives a Status naming the file and the
+// offset, never a crash or an out-of-bounds read.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "merge/extent_map.h"
+#include "merge/image_file.h"
+
+namespace snapsim::merge {
+
+struct LayerInfo {
+  std::string path;
+  std::string format;  // "qcow2", "vmdk", "raw"
+  std::string snapshot;  // internal snapshot selected, if any
+  uint64_t size_bytes = 0;
+  ExtentMap allocation;        // the layer's own extents (ImageSource or ZeroSource)
+  std::string backing_path;    // resolved path of the layer below; empty for none
+  std::string backing_format;  // from the image; empty means probe
+};
+
+class Image {
+ public:
+  // Backing chains deeper than this are refused (and cycles are caught earlier).
+  static constexpr size_t kMaxChainDepth = 64;
+
+  // `spec` is a path, or PATH@SNAPSHOT for a qcow2 internal snapshot (id or name) when
+  // PATH@SNAPSHOT itself is not an existing file.
+  static Result<std::unique_ptr<Image>> Open(const std::string& spec);
+
+  const std::string& name() const { return name_; }
+  uint64_t size_bytes() const { return size_bytes_; }
+  // Bottom (base) first; the last one is the image that was opened.
+  const std::vector<LayerInfo>& layers() const { return layers_; }
+  const FileTable& files() const { return files_; }
+  // The guest view: topmost allocated extent wins, clipped to size_bytes().
+  const ExtentMap& view() const { return view_; }
+  // For each range, which layer supplies it: FillSource{layer index} extents.
+  ExtentMap LayerAttribution() const;
+
+  // Guest bytes of [offset, offset + out.size()); holes and zero extents read as zeros.
+  Status Read(uint64_t offset, std::span<uint8_t> out) const;
+
+ private:
+  Image() = default;
+  Status OpenChain(const std::string& path, const std::string& snapshot);
+
+  std::string name_;
+  uint64_t size_bytes_ = 0;
+  std::vector<LayerInfo> layers_;
+  FileTable files_;
+  ExtentMap view_;
+};
+
+}  // namespace snapsim::merge

@@ -1,0 +1,100 @@
+#include "merge/image_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace snapsim::merge {
+
+ImageFile::~ImageFile() {
+  if (fd_ >= 0) close(fd_);
+}
+
+Result<std::unique_ptr<ImageFile>> ImageFile::Open(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::Error(ErrorClass::kInvalidArg,
+                         fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
+    close(fd);
+    return Status::Error(ErrorClass::kInvalidArg, fmt::format("{}: not a regular file", path));
+  }
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (S_ISBLK(st.st_mode)) {
+    off_t end = lseek(fd, 0, SEEK_END);
+    size = end < 0 ? 0 : static_cast<uint64_t>(end);
+  }
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return std::unique_ptr<ImageFile>(new ImageFile(path, fd, size));
+}
+
+Status ImageFile::ReadExact(uint64_t offset, std::span<uint8_t> out, const char* what) const {
+  if (offset > size_bytes_ || out.size() > size_bytes_ - offset) {
+    return ImageError(path_, offset,
+                      fmt::format("{} ({} bytes) lies past the end of the file ({} bytes)", what,
+                                  out.size(), size_bytes_));
+  }
+  size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = pread(fd_, out.data() + done, out.size() - done,
+                      static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return ImageError(path_, offset + done,
+                        fmt::format("reading {}: {}", what, n < 0 ? std::strerror(errno) : "EOF"));
+    }
+    done += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+Status ImageFile::ReadData(uint64_t offset, std::span<uint8_t> out) const {
+  size_t done = 0;
+  while (done < out.size() && offset + done < size_bytes_) {
+    size_t want = static_cast<size_t>(
+        std::min<uint64_t>(out.size() - done, size_bytes_ - (offset + done)));
+    ssize_t n = pread(fd_, out.data() + done, want, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      return ImageError(path_, offset + done, fmt::format("read: {}", std::strerror(errno)));
+    }
+    if (n == 0) break;  // the file shrank under us: the rest reads as zeros
+    done += static_cast<size_t>(n);
+  }
+  if (done < out.size()) std::memset(out.data() + done, 0, out.size() - done);
+  return Status::Ok();
+}
+
+Result<uint32_t> FileTable::Add(const std::string& path, size_t layer) {
+  auto file = ImageFile::Open(path);
+  if (!file.ok()) return file.status();
+  files_.push_back(std::move(file.value()));
+  layers_.push_back(layer);
+  return static_cast<uint32_t>(files_.size() - 1);
+}
+
+Status ImageError(const std::string& path, uint64_t offset, const std::string& message) {
+  return Status::Error(ErrorClass::kInvalidArg,
+                       fmt::format("{}: offset {:#x}: {}", path, offset, message));
+}
+
+Status Unsupported(const std::string& path, const std::string& message) {
+  return Status::Error(ErrorClass::kConfigUnsupported,
+                       fmt::format("{}: unsupported: {}", path, message));
+}
+
+std::string ResolveRelativeTo(const std::string& base_path, const std::string& relative) {
+  if (relative.empty() || relative[0] == '/') return relative;
+  const size_t slash = base_path.rfind('/');
+  if (slash == std::string::npos) return relative;
+  return base_path.substr(0, slash + 1) + relative;
+}
+
+}  // namespace snapsim::merge

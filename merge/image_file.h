@@ -1,0 +1,81 @@
+#pragma once
+// Read-only access to the files behind an image (the image files themselves, external
+// data files, vmdk extents), with every read bounds-checked, plus the byte-order helpers
+// the format readers share. Nothing here ever reads outside a buffer or past a file's end
+// without saying so.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace snapsim::merge {
+
+class ImageFile {
+ public:
+  ~ImageFile();
+  ImageFile(const ImageFile&) = delete;
+  ImageFile& operator=(const ImageFile&) = delete;
+
+  // Opens `path` read-only. Errors name the path.
+  static Result<std::unique_ptr<ImageFile>> Open(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  uint64_t size_bytes() const { return size_bytes_; }
+  int fd() const { return fd_; }
+
+  // Metadata read: all of [offset, offset + out.size()) must lie inside the file, else an
+  // error naming the file, the offset and `what` (e.g. "L2 table").
+  Status ReadExact(uint64_t offset, std::span<uint8_t> out, const char* what) const;
+  // Data read: bytes past the end of the file read as zeros (sparse tails).
+  Status ReadData(uint64_t offset, std::span<uint8_t> out) const;
+
+ private:
+  ImageFile(std::string path, int fd, uint64_t size_bytes)
+      : path_(std::move(path)), fd_(fd), size_bytes_(size_bytes) {}
+  std::string path_;
+  int fd_ = -1;
+  uint64_t size_bytes_ = 0;
+};
+
+// The files an image's layers read from; ImageSource::image_id indexes it.
+class FileTable {
+ public:
+  // Opens `path` for layer `layer` (counted from the top: 0 is the opened image).
+  Result<uint32_t> Add(const std::string& path, size_t layer);
+  const ImageFile& file(uint32_t id) const { return *files_.at(id); }
+  size_t layer_of(uint32_t id) const { return layers_.at(id); }
+  size_t size() const { return files_.size(); }
+
+ private:
+  std::vector<std::unique_ptr<ImageFile>> files_;
+  std::vector<size_t> layers_;
+};
+
+// An error about image `path` at byte `offset` ("disk.qcow2: offset 0x30000: ...").
+Status ImageError(const std::string& path, uint64_t offset, const std::string& message);
+// A feature the readers deliberately do not implement.
+Status Unsupported(const std::string& path, const std::string& message);
+
+inline uint16_t LoadBe16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+inline uint32_t LoadBe32(const uint8_t* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+}
+inline uint64_t LoadBe64(const uint8_t* p) {
+  return uint64_t{LoadBe32(p)} << 32 | LoadBe32(p + 4);
+}
+inline uint32_t LoadLe32(const uint8_t* p) {
+  return uint32_t{p[3]} << 24 | uint32_t{p[2]} << 16 | uint32_t{p[1]} << 8 | p[0];
+}
+inline uint64_t LoadLe64(const uint8_t* p) {
+  return uint64_t{LoadLe32(p + 4)} << 32 | LoadLe32(p);
+}
+inline uint16_t LoadLe16(const uint8_t* p) { return static_cast<uint16_t>(p[1] << 8 | p[0]); }
+
+// `relative` resolved against the directory holding `base_path` (absolute paths stay).
+std::string ResolveRelativeTo(const std::string& base_path, const std::string& relative);
+
+}  // namespace snapsim::merge
