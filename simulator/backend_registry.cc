@@ -4,6 +4,7 @@
 
 #include "simulator/libvirt_backend.h"
 #include "simulator/model_backend.h"
+#include "simulator/qemu_img_backend.h"
 
 namespace snapsim::simulator {
 namespace {
@@ -28,6 +29,9 @@ const std::vector<Entry>& Entries() {
        [](std::string_view name) -> std::unique_ptr<Backend> {
          return std::make_unique<LibvirtBackend>(std::string(name), "test:///default");
        }},
+      {"qemu-img", "qcow2 images on local disk through qemu-img and qemu-io, for shut-off domains",
+       [] { return QemuImgBackend::Probe(); },
+       [](std::string_view) -> std::unique_ptr<Backend> { return std::make_unique<QemuImgBackend>(); }},
       {"libvirt:URI", "any libvirt connection, e.g. libvirt:qemu:///system; only snapsim-* domains",
        [] { return std::optional<std::string>(); },
        [](std::string_view name) -> std::unique_ptr<Backend> {

@@ -1,0 +1,102 @@
+#pragma once
+// QemuImgBackend (`--backend qemu-img`): replays `qemu` profile scenarios of SHUT-OFF
+// domains on real qcow2 files with qemu-img and qemu-io, the way libvirt 9.0's QEMU
+// driver works on an inactive domain (reference/semantics.md 2.2, 2.3, 4.1, 4.2):
+//
+//   create internal   `qemu-img snapshot -c NAME` on every disk, rolled back on failure
+//   create external   a new qcow2 overlay per disk on top of the active image
+//   revert internal   `qemu-img snapshot -a ID` on the image each disk had when taken
+//   revert external   config-unsupported (libvirt 9.0 cannot)
+//   delete internal   `qemu-img snapshot -d NAME` on the image each disk had when taken
+//   delete external   commit the overlay written after the snapshot into the snapshot's
+//                     image, re-point the chain, remove the overlay (leaf off the active
+//                     chain: the snapshot's image is unlinked, nothing merges)
+//
+// libvirt keeps the snapshot tree as metadata of its own, and validates every request
+// against it before touching an image; this backend keeps the same metadata and makes the
+// same checks itself (never by asking the model: the runner compares the two).
+// Everything lives in one temporary folder, removed by End() and on destruction.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "simulator/backend.h"
+#include "simulator/qemu_img_tools.h"
+#include "simulator/temp_dir.h"
+
+namespace snapsim::simulator {
+
+class QemuImgBackend : public Backend {
+ public:
+  QemuImgBackend();
+  ~QemuImgBackend() override;
+
+  std::string name() const override { return "qemu-img"; }
+  std::optional<std::string> CannotRun(const scenario::Scenario& scenario) const override;
+  bool HasDiskBytes() const override { return true; }
+  void Begin(const scenario::Scenario& scenario) override;
+  Status Perform(const scenario::Action& action) override;
+  Observation Observe() override;
+  std::vector<DiskFile> CurrentDisks() override;
+  void End() override;
+
+  // The file that holds `disk`'s view at snapshot `snapshot`: for an internal snapshot
+  // "IMAGE@ID" (the qcow2 snapshot ID inside IMAGE), for an external one the image that
+  // was frozen when it was taken. nullopt when there is no such snapshot or disk.
+  std::optional<DiskFile> SnapshotDisk(std::string_view snapshot, std::string_view disk) const;
+  // The temporary folder of the running scenario ("" outside Begin/End).
+  std::string folder() const;
+  // qemu-img and qemu-io runs so far in this scenario, per command.
+  std::map<std::string, CommandStats> stats() const;
+
+  // Why the backend cannot run on this machine, or nullopt.
+  static std::optional<std::string> Probe() { return QemuImgTools::Probe(); }
+
+ private:
+  // What libvirt keeps per snapshot (its metadata), plus where the bytes went.
+  struct DiskPoint {
+    std::string file;  // internal: the image holding the snapshot; external: the frozen image
+    std::string id;          // internal: the qcow2 snapshot ID in `file`
+    std::string overlay;     // external: the overlay created on top of `file`
+  };
+  struct Snapshot {
+    std::string name;
+    std::optional<std::string> parent;
+    std::vector<std::string> children;  // in creation order
+    bool external = false;
+    std::vector<DiskPoint> disks;       // in scenario disk order
+  };
+
+  Status Create(const scenario::Create& create);
+  Status Revert(const scenario::Revert& revert);
+  Status Delete(const scenario::Delete& del);
+  Status Write(const scenario::Write& write);
+  void CreateInternal(Snapshot& snapshot);
+  void CreateExternal(Snapshot& snapshot);
+  Status CheckExternalDelete(const scenario::Delete& del, const Snapshot& target) const;
+  Status DeleteImages(const Snapshot& snapshot);
+  Status MergeExternal(const Snapshot& snapshot);
+  void RemoveFromTree(const std::string& name);
+  std::vector<std::string> Descendants(const std::string& name) const;
+  bool InActiveChain(const std::string& name) const;
+  bool FileExists(const std::string& file) const;
+  bool FileInUse(const std::string& file, const std::string& except) const;
+  std::optional<std::string> BackingOf(const std::string& file) const;
+  void RequireStarted() const;
+
+  std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<QemuImgTools> tools_;
+  std::vector<scenario::DiskSpec> disks_;
+  std::vector<std::string> active_;                  // per disk: the image written to
+  std::map<std::string, std::optional<std::string>> backing_;  // image -> its backing image
+  std::map<std::string, Snapshot> snapshots_;
+  std::vector<std::string> roots_;                   // in creation order
+  std::optional<std::string> current_;
+  int next_overlay_ = 1;
+};
+
+}  // namespace snapsim::simulator
