@@ -1,0 +1,114 @@
+// One test per §8 test-profile row (reference/semantics.md), named after the row.
+#include <gtest/gtest.h>
+
+#include "model/testing/model_harness.h"
+
+namespace snapsim::model {
+namespace {
+
+using namespace testing;  // NOLINT
+
+TEST(TestCreate, AnyPowerStateRecordsIt) {
+  Model m = MakeModel(Profile::kTest, PowerState::kPaused);
+  Ok(m, Create("a"));
+  EXPECT_EQ(m.Snapshots()[0].recorded, "paused");
+}
+
+TEST(TestCreate, DuplicateNameIsOperationFailed) {
+  Model m = MakeModel(Profile::kTest);
+  Ok(m, Create("a"));
+  Fails(m, Create("a"), ErrorClass::kOperationFailed);
+}
+
+TEST(TestCreate, DiskOnlyOrExternalIsInvalidArg) {
+  Model m = MakeModel(Profile::kTest);
+  scenario::Create c{"a"};
+  c.disk_only = true;
+  Fails(m, c, ErrorClass::kInvalidArg);
+  c.disk_only = false;
+  c.location = scenario::Location::kExternal;
+  Fails(m, c, ErrorClass::kInvalidArg);
+}
+
+TEST(TestCreate, QuiesceAndMemoryAcceptedWithNoEffect) {
+  Model m = MakeModel(Profile::kTest, PowerState::kRunning);
+  scenario::Create c{"a"};
+  c.quiesce = true;
+  c.memory = scenario::MemoryMode::kNo;
+  Ok(m, c);
+  EXPECT_EQ(m.Snapshots()[0].recorded, "running");
+}
+
+TEST(TestCreate, HaltShutsOff) {
+  Model m = MakeModel(Profile::kTest, PowerState::kRunning);
+  scenario::Create c{"a"};
+  c.halt = true;
+  Ok(m, c);
+  EXPECT_EQ(m.state(), PowerState::kShutoff);
+}
+
+TEST(TestDelete, MetadataOnlyIsInvalidArg) {
+  Model m = MakeModel(Profile::kTest);
+  Ok(m, Create("a"));
+  scenario::Delete d{"a"};
+  d.metadata_only = true;
+  Fails(m, d, ErrorClass::kInvalidArg);
+}
+
+TEST(TestDelete, PlainChildrenAndChildrenOnlyAsQemuInternal) {
+  Model m = MakeModel(Profile::kTest);
+  Ok(m, Create("a"));
+  Ok(m, Create("b"));
+  Ok(m, Create("c"));
+  scenario::Delete only{"a"};
+  only.children_only = true;
+  Ok(m, only);
+  EXPECT_EQ(m.current(), "a");
+  Ok(m, Create("d"));
+  Ok(m, Delete("a"));
+  EXPECT_EQ(m.Forest(), Node({{"d", Leaf()}}));
+  scenario::Delete all{"d"};
+  all.children = true;
+  Ok(m, all);
+  EXPECT_EQ(m.current(), std::nullopt);
+}
+
+TEST(TestDelete, UnknownNameIsNoDomainSnapshot) {
+  Model m = MakeModel(Profile::kTest);
+  Fails(m, Delete("x"), ErrorClass::kNoDomainSnapshot);
+}
+
+TEST(TestRevert, ActiveDomainToShutoffSnapshotEndsShutoffEvenWithFlags) {
+  Model m = MakeModel(Profile::kTest);
+  Ok(m, Create("off"));
+  Ok(m, Start{});
+  scenario::Revert r{"off"};
+  r.running = true;
+  r.force = true;
+  Ok(m, r);
+  EXPECT_EQ(m.state(), PowerState::kShutoff);
+}
+
+TEST(TestRevert, InactiveDomainToShutoffSnapshotBootsWithRunning) {
+  Model m = MakeModel(Profile::kTest);
+  Ok(m, Create("off"));
+  scenario::Revert r{"off"};
+  r.running = true;
+  Ok(m, r);
+  EXPECT_EQ(m.state(), PowerState::kRunning);
+}
+
+TEST(TestRevert, MemorySnapshotAsQemuInternal) {
+  Model m = MakeModel(Profile::kTest, PowerState::kPaused);
+  Ok(m, Create("p"));
+  Ok(m, Shutdown{});
+  Ok(m, Revert("p"));
+  EXPECT_EQ(m.state(), PowerState::kPaused);
+  scenario::Revert r{"p"};
+  r.running = true;
+  Ok(m, r);
+  EXPECT_EQ(m.state(), PowerState::kRunning);
+}
+
+}  // namespace
+}  // namespace snapsim::model
