@@ -213,6 +213,9 @@ Status WalkTables(const Walk& w) {
                                                       w.h.l1_size, needed));
   }
   if (w.h.l1_offset % cluster != 0) return ImageError(w.file->path(), 40, "L1 table not aligned");
+  if (needed * 8 > w.file->size_bytes()) {  // checked before allocating the table
+    return ImageError(w.file->path(), w.h.l1_offset, "L1 table larger than the file");
+  }
   std::vector<uint8_t> l1(needed * 8), l2(cluster);
   if (Status s = w.file->ReadExact(w.h.l1_offset, l1, "L1 table"); !s.ok()) return s;
   for (uint64_t i = 0; i < needed; ++i) {

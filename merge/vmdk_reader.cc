@@ -117,6 +117,9 @@ Status MapSparseExtent(const ImageFile& file, uint32_t file_id, const SparseHead
   const uint64_t capacity = std::min(h.capacity, limit_sectors);
   const uint64_t sectors_per_gt = h.grain * h.gtes_per_gt;
   const uint64_t gd_entries = (capacity + sectors_per_gt - 1) / sectors_per_gt;
+  if (gd_entries * 4 > file.size_bytes()) {  // checked before allocating the directory
+    return ImageError(file.path(), h.gd_offset * kSector, "grain directory larger than the file");
+  }
   std::vector<uint8_t> gd(gd_entries * 4), gt(h.gtes_per_gt * 4);
   if (Status s = file.ReadExact(h.gd_offset * kSector, gd, "grain directory"); !s.ok()) return s;
   for (uint64_t i = 0; i < gd_entries; ++i) {
@@ -167,7 +170,10 @@ Status MapExtents(FileTable& files, uint32_t file_id, size_t layer, const Descri
       uint32_t id = file_id;
       if (path != file.path()) {
         auto added = files.Add(path, layer);
-        if (!added.ok()) return added.status();
+        if (!added.ok()) {
+          return Status::Error(ErrorClass::kInvalidArg,
+                               fmt::format("{}: extent: {}", file.path(), added.status().message()));
+        }
         id = added.value();
       }
       const ImageFile& extent = files.file(id);
