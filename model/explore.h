@@ -1,0 +1,51 @@
+#pragma once
+// Breadth-first exploration of the model's reachable states (`snapsim explore`).
+// States are identified by XXH3-64 of Model::Canonical(); every transition is checked
+// against invariants.h, and the first broken invariant comes back with its shortest path
+// as a ready-to-run scenario file.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/profile.h"
+#include "scenario/scenario.h"
+
+namespace snapsim::model {
+
+struct ExploreOptions {
+  Profile profile = Profile::kEsx;
+  int depth = 6;
+  int names = 3;                          // snapshot names a, b, c, ...
+  uint64_t disk_bytes = 1 << 20;          // one tiny disk, vda
+  uint64_t write_bytes = 64 << 10;        // one write region per name
+};
+
+struct ExploreViolation {
+  std::string message;
+  scenario::Scenario scenario;  // the shortest path, replayable with `snapsim run`
+};
+
+struct ExploreResult {
+  uint64_t states = 0;       // distinct states reached (including the initial one)
+  uint64_t transitions = 0;  // operations applied (successful or refused)
+  uint64_t refused = 0;      // of which the model refused
+  std::vector<uint64_t> states_per_depth;
+  std::optional<ExploreViolation> violation;
+};
+
+// The operations explored for `profile` over `names` names: power steps, create /
+// delete / revert of each name with the flag combinations the profile has rows for
+// (and one it refuses), and one distinct write per name.
+std::vector<scenario::Action> ExploreAlphabet(const ExploreOptions& options);
+
+ExploreResult Explore(const ExploreOptions& options);
+
+// The scenario that replays `path` from the initial state (steps carry `error:` where
+// the model refused), used for counterexamples.
+scenario::Scenario PathScenario(const ExploreOptions& options, const std::vector<scenario::Step>& path,
+                                const std::string& message);
+
+}  // namespace snapsim::model
