@@ -17,9 +17,6 @@ Source AdvanceSource(const Source& source, uint64_t delta) {
   return source;  // fill, zero and seeded content do not depend on the extent's start
 }
 
-namespace {
-
-// True when `next`, starting where `prev` ends, continues prev's content.
 bool Continues(const Extent& prev, const Extent& next) {
   if (prev.end() != next.offset || prev.source.index() != next.source.index()) return false;
   if (const auto* image = std::get_if<ImageSource>(&prev.source)) {
@@ -30,12 +27,20 @@ bool Continues(const Extent& prev, const Extent& next) {
   return prev.source == next.source;
 }
 
+namespace {
+
 const std::vector<Extent>& EmptyExtents() {
   static const std::vector<Extent> empty;
   return empty;
 }
 
 }  // namespace
+
+ExtentMap ExtentMap::FromSortedExtents(uint64_t size_bytes, std::vector<Extent> extents) {
+  ExtentMap map(size_bytes);
+  if (!extents.empty()) map.extents_ = std::make_shared<std::vector<Extent>>(std::move(extents));
+  return map;
+}
 
 const std::vector<Extent>& ExtentMap::extents() const {
   return extents_ ? *extents_ : EmptyExtents();

@@ -53,11 +53,18 @@ struct Extent {
 
 // `source` as seen from `delta` bytes further into its extent (what splitting needs).
 Source AdvanceSource(const Source& source, uint64_t delta);
+// True when `next`, starting where `prev` ends, continues prev's content (they would
+// coalesce into one extent).
+bool Continues(const Extent& prev, const Extent& next);
 
 class ExtentMap {
  public:
   ExtentMap() = default;
   explicit ExtentMap(uint64_t size_bytes) : size_bytes_(size_bytes) {}
+
+  // A map over `extents`, which must already be sorted, non-overlapping and coalesced
+  // (what merges and readers build); takes them over in O(1).
+  static ExtentMap FromSortedExtents(uint64_t size_bytes, std::vector<Extent> extents);
 
   uint64_t size_bytes() const { return size_bytes_; }
   void set_size_bytes(uint64_t size_bytes) { size_bytes_ = size_bytes; }

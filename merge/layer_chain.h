@@ -19,8 +19,9 @@ namespace snapsim::merge {
 // O(n + m). The result is as large as the larger of the two.
 ExtentMap Overlay(const ExtentMap& upper, const ExtentMap& lower);
 
-// The view of `layers` (bottom first). Pairs layers up in a balanced tree, so each
-// extent is moved O(log layers) times.
+// The view of `layers` (bottom first), in one sweep over all of them: every input extent
+// is passed once, and each output extent costs a look down through the layers above the
+// one that supplies it: O(total + output * depth), typically O(total).
 ExtentMap ChainView(std::span<const ExtentMap> layers);
 
 class LayerChain {
