@@ -4,6 +4,7 @@
 // driver works on an inactive domain (reference/semantics.md 2.2, 2.3, 4.1, 4.2):
 //
 //   create internal   `qemu-img snapshot -c NAME` on every disk, rolled back on failure
+//                     (`memory: yes` offline: xml-error, as libvirt's XML parser says)
 //   create external   a new qcow2 overlay per disk on top of the active image
 //   revert internal   `qemu-img snapshot -a ID` on the image each disk had when taken
 //   revert external   config-unsupported (libvirt 9.0 cannot)

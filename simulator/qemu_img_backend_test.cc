@@ -207,6 +207,15 @@ TEST(QemuImgBackendTest, NamesAreCheckedAsLibvirtChecksThem) {
   EXPECT_EQ(class_of(External("A")), "operation-failed");
   EXPECT_EQ(class_of(Create{"a/b"}), "xml-detail");
   EXPECT_EQ(class_of(Create{".hidden"}), "xml-detail");
+  Create quiesce{".hidden"};
+  quiesce.quiesce = true;
+  EXPECT_EQ(class_of(quiesce), "invalid-arg");  // flags before the name
+  Create memory{".x"};
+  memory.memory = scenario::MemoryMode::kYes;
+  EXPECT_EQ(class_of(memory), "xml-error");  // the XML parser, before the name
+  Create memory_no{"B"};
+  memory_no.memory = scenario::MemoryMode::kNo;
+  EXPECT_EQ(class_of(memory_no), "ok");
   EXPECT_EQ(class_of(Revert{"nosuch"}), "no-domain-snapshot");
   EXPECT_EQ(class_of(Delete{"nosuch"}), "no-domain-snapshot");
   Delete both{"A"};
@@ -219,7 +228,7 @@ TEST(QemuImgBackendTest, NamesAreCheckedAsLibvirtChecksThem) {
   EXPECT_EQ(class_of(Create{"-d"}), "ok");
   EXPECT_EQ(class_of(Revert{"A"}), "ok");
   EXPECT_EQ(FormatObservation(backend.Observe()),
-            "state: shutoff, current: A, tree: {A: {1: {-d: {}}}}");
+            "state: shutoff, current: A, tree: {A: {B: {1: {-d: {}}}}}");
 }
 
 TEST(QemuImgBackendTest, ExternalRefusalsFollowLibvirt90) {
@@ -289,9 +298,13 @@ TEST(QemuImgBackendTest, CannotRunExplainsWhy) {
   Create quiesce{"B"};
   quiesce.quiesce = quiesce.disk_only = true;
   EXPECT_NE(reason(with_step(quiesce)).find("guest agent"), std::string::npos);
+  // Refused by libvirt itself offline, so performed rather than skipped.
   Create memory{"B"};
   memory.memory = scenario::MemoryMode::kYes;
-  EXPECT_NE(reason(with_step(memory)).find("memory: yes"), std::string::npos);
+  EXPECT_EQ(backend.CannotRun(with_step(memory)), std::nullopt);
+  Create quiesce_alone{"B"};
+  quiesce_alone.quiesce = true;
+  EXPECT_EQ(backend.CannotRun(with_step(quiesce_alone)), std::nullopt);
   EXPECT_EQ(backend.CannotRun(with_step(scenario::Pause{})), std::nullopt);
   EXPECT_EQ(backend.CannotRun(with_step(External("B"))), std::nullopt);
 }
