@@ -120,12 +120,20 @@ struct NameOf { static std::string Get() { return "none"; } };
 template <class T>
 struct NameOf<T, std::void_t<decltype(T::kName)>> { static std::string Get() { return T::kName; } };
 
+// MSM marks internal transitions (Row<..., none, ...>) by their row tag; their Target
+// type is the source state.
+template <class R>
+constexpr bool kIsInternal = std::is_same_v<typename R::row_type_tag, msm::a_irow_tag> ||
+                             std::is_same_v<typename R::row_type_tag, msm::g_irow_tag> ||
+                             std::is_same_v<typename R::row_type_tag, msm::irow_tag> ||
+                             std::is_same_v<typename R::row_type_tag, msm::_irow_tag>;
+
 struct RowPrinter {
   std::vector<TransitionRow>* rows;
   template <class R>
   void operator()(msm::wrap<R>) const {
     rows->push_back({NameOf<typename R::Source>::Get(), NameOf<typename R::Evt>::Get(),
-                     NameOf<typename R::Target>::Get(), NameOf<typename R::Action>::Get(),
+                     kIsInternal<R> ? std::string("none") : NameOf<typename R::Target>::Get(), NameOf<typename R::Action>::Get(),
                      NameOf<typename R::Guard>::Get(), R::Evt::kOperation});
   }
 };
