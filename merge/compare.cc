@@ -35,16 +35,6 @@ std::vector<Range> DataRanges(const ContentSource& side) {
   return out;
 }
 
-// The bounds of `ranges` inside [lo, hi), or nullopt when none reach in.
-std::optional<Range> BoundsIn(const std::vector<Range>& ranges, uint64_t lo, uint64_t hi) {
-  auto it = std::upper_bound(ranges.begin(), ranges.end(), lo,
-                             [](uint64_t v, const Range& r) { return v < r.second; });
-  if (it == ranges.end() || it->first >= hi) return std::nullopt;
-  uint64_t first = std::max(it->first, lo), last = first;
-  for (; it != ranges.end() && it->first < hi; ++it) last = std::min(it->second, hi);
-  return Range{first, last};
-}
-
 // Appends the differing ranges of a and b (b == nullptr: zeros) over `n` bytes at `base`.
 void ScanDiffs(const uint8_t* a, const uint8_t* b, uint64_t base, size_t n,
                std::vector<DiffRange>* out) {
@@ -96,6 +86,7 @@ struct Job {
   uint64_t size = 0;
   size_t block_bytes = 0;
   bool first_only = false;
+  bool use_mmap = true;
   std::vector<std::vector<DiffRange>> diffs = {};  // per block
   std::vector<Status> errors = {};                 // per block
   std::atomic<size_t> next{0};
@@ -103,35 +94,75 @@ struct Job {
   std::atomic<uint64_t> read_bytes{0};
 };
 
+// The bytes of `side` over [offset, offset + n) where `e` (or a hole, if null) covers it:
+// nullptr for known zeros, a pointer into the file's mapping, or `buffer` after a read.
+Result<const uint8_t*> SegmentBytes(const ContentSource& side, const Extent* e, uint64_t offset,
+                                    size_t n, bool use_mmap, std::vector<uint8_t>* buffer) {
+  if (e == nullptr || IsKnownZero(e->source)) return static_cast<const uint8_t*>(nullptr);
+  if (const auto* image = std::get_if<ImageSource>(&e->source); image && use_mmap) {
+    const ImageFile* file = side.File(image->image_id);
+    const uint64_t at = image->image_offset + (offset - e->offset);
+    if (file && at + n <= file->size_bytes()) {
+      if (const uint8_t* mapping = file->Mapping()) return mapping + at;
+    }
+  }
+  if (buffer->size() < n) buffer->resize(n);  // only sources that cannot be mapped pay
+  if (Status s = side.Read(offset, std::span(buffer->data(), n)); !s.ok()) return s;
+  return static_cast<const uint8_t*>(buffer->data());
+}
+
+// Compares n bytes at `base`; a null side is zeros.
+void CompareSpan(const uint8_t* a, const uint8_t* b, uint64_t base, size_t n,
+                 std::vector<DiffRange>* out) {
+  if (a && b) {
+    if (std::memcmp(a, b, n) != 0) ScanDiffs(a, b, base, n, out);
+  } else if (a || b) {
+    const uint8_t* data = a ? a : b;
+    if (AllZero(std::span(data, n))) return;
+    const size_t before = out->size();
+    ScanDiffs(data, nullptr, base, n, out);
+    if (!a) {
+      for (size_t i = before; i < out->size(); ++i) std::swap((*out)[i].head_a, (*out)[i].head_b);
+    }
+  }
+}
+
+// Walks the pieces of [lo, hi) over which both sides keep one source each.
+Status CompareExtents(Job& job, uint64_t lo, uint64_t hi, std::vector<uint8_t>& buf_a,
+                      std::vector<uint8_t>& buf_b, std::vector<DiffRange>* out) {
+  const auto& ea = job.a.view().extents();
+  const auto& eb = job.b.view().extents();
+  size_t ia = job.a.view().LowerBound(lo), ib = job.b.view().LowerBound(lo);
+  uint64_t pos = lo;
+  while (pos < hi) {
+    while (ia < ea.size() && ea[ia].end() <= pos) ++ia;
+    while (ib < eb.size() && eb[ib].end() <= pos) ++ib;
+    const Extent* xa = ia < ea.size() && ea[ia].offset <= pos ? &ea[ia] : nullptr;
+    const Extent* xb = ib < eb.size() && eb[ib].offset <= pos ? &eb[ib] : nullptr;
+    uint64_t end = hi;
+    if (ia < ea.size()) end = std::min(end, xa ? ea[ia].end() : ea[ia].offset);
+    if (ib < eb.size()) end = std::min(end, xb ? eb[ib].end() : eb[ib].offset);
+    if (xa && xa->offset >= job.a.size_bytes()) xa = nullptr;  // past a side's end: zeros
+    if (xb && xb->offset >= job.b.size_bytes()) xb = nullptr;
+    const size_t n = static_cast<size_t>(end - pos);
+    auto pa = SegmentBytes(job.a, xa, pos, n, job.use_mmap, &buf_a);
+    if (!pa.ok()) return pa.status();
+    auto pb = SegmentBytes(job.b, xb, pos, n, job.use_mmap, &buf_b);
+    if (!pb.ok()) return pb.status();
+    job.read_bytes += (pa.value() ? n : 0) + (pb.value() ? n : 0);
+    CompareSpan(pa.value(), pb.value(), pos, n, out);
+    pos = end;
+  }
+  return Status::Ok();
+}
+
 void CompareBlock(Job& job, size_t index, std::vector<uint8_t>& buf_a, std::vector<uint8_t>& buf_b) {
   const uint64_t lo = job.blocks[index] * job.block_bytes;
   const uint64_t hi = std::min<uint64_t>(lo + job.block_bytes, job.size);
-  const auto in_a = BoundsIn(job.data_a, lo, hi), in_b = BoundsIn(job.data_b, lo, hi);
-  const uint64_t from = std::min(in_a ? in_a->first : hi, in_b ? in_b->first : hi);
-  const uint64_t to = std::max(in_a ? in_a->second : lo, in_b ? in_b->second : lo);
-  if (from >= to) return;
-  const size_t n = static_cast<size_t>(to - from);
-  Status status;
-  if (in_a) status = job.a.Read(from, std::span(buf_a.data(), n));
-  if (status.ok() && in_b) status = job.b.Read(from, std::span(buf_b.data(), n));
-  if (!status.ok()) {
-    job.errors[index] = status;
-    return;
-  }
-  job.read_bytes += (in_a ? n : 0) + (in_b ? n : 0);
   std::vector<DiffRange>& out = job.diffs[index];
-  if (in_a && in_b) {
-    if (std::memcmp(buf_a.data(), buf_b.data(), n) != 0) {
-      ScanDiffs(buf_a.data(), buf_b.data(), from, n, &out);
-    }
-  } else {
-    const uint8_t* data = in_a ? buf_a.data() : buf_b.data();
-    if (!AllZero(std::span(data, n))) {
-      ScanDiffs(data, nullptr, from, n, &out);
-      if (!in_a) {
-        for (DiffRange& r : out) std::swap(r.head_a, r.head_b);  // data was on side b
-      }
-    }
+  if (Status s = CompareExtents(job, lo, hi, buf_a, buf_b, &out); !s.ok()) {
+    job.errors[index] = s;
+    return;
   }
   if (!out.empty() && job.first_only) {
     size_t seen = job.first_bad.load();
@@ -141,7 +172,7 @@ void CompareBlock(Job& job, size_t index, std::vector<uint8_t>& buf_a, std::vect
 }
 
 void Worker(Job& job) {
-  std::vector<uint8_t> buf_a(job.block_bytes), buf_b(job.block_bytes);
+  std::vector<uint8_t> buf_a, buf_b;  // grown on first use, up to one block
   for (size_t i = job.next++; i < job.blocks.size(); i = job.next++) {
     if (job.first_only && i > job.first_bad.load()) break;  // blocks are taken in order
     CompareBlock(job, i, buf_a, buf_b);
@@ -200,6 +231,7 @@ Result<CompareResult> Compare(const ContentSource& a, const ContentSource& b,
   job.size = std::max(a.size_bytes(), b.size_bytes());
   job.block_bytes = std::max<size_t>(options.block_bytes, kDiffGranuleBytes);
   job.first_only = options.first_only;
+  job.use_mmap = options.use_mmap;
   job.blocks = BlocksOf(job.data_a, job.data_b, job.block_bytes);
   job.diffs.resize(job.blocks.size());
   job.errors.resize(job.blocks.size());

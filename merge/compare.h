@@ -4,8 +4,10 @@
 //
 // Only what may differ is read: ranges that are holes or zero extents on both sides are
 // skipped outright, a range holding data on one side only is checked with a zero scan,
-// and the rest is read in large aligned blocks (pread into per-thread buffers) and
-// compared with memcmp, spread over worker threads.
+// and the rest is compared with memcmp. Work is cut into large aligned blocks spread over
+// worker threads; inside a block, image data is compared in place through read-only
+// mappings of the files (no copy out of the page cache), or pread into per-thread
+// buffers when mapping is off or impossible.
 
 #include <cstdint>
 #include <span>
@@ -27,6 +29,8 @@ class ContentSource {
   // Holes, ZeroSource and FillSource{0} extents are known zeros; the rest is read.
   virtual const ExtentMap& view() const = 0;
   virtual Status Read(uint64_t offset, std::span<uint8_t> out) const = 0;
+  // The bytes of an ImageSource extent's file, mapped, or nullptr (then Read is used).
+  virtual const ImageFile* File(uint32_t image_id) const { return nullptr; }
 };
 
 class ImageContent : public ContentSource {
@@ -37,6 +41,9 @@ class ImageContent : public ContentSource {
   const ExtentMap& view() const override { return image_.view(); }
   Status Read(uint64_t offset, std::span<uint8_t> out) const override {
     return image_.Read(offset, out);
+  }
+  const ImageFile* File(uint32_t image_id) const override {
+    return &image_.files().file(image_id);
   }
 
  private:
@@ -69,6 +76,9 @@ struct CompareOptions {
   bool first_only = false;  // stop at the first differing range
   size_t block_bytes = size_t{4} << 20;
   int threads = 2;
+  // Compare image data straight from the page cache through read-only mappings; off,
+  // every byte is pread into per-thread buffers first.
+  bool use_mmap = true;
 };
 
 struct CompareResult {

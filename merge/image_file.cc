@@ -1,6 +1,7 @@
 #include "merge/image_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,7 +13,19 @@
 namespace snapsim::merge {
 
 ImageFile::~ImageFile() {
+  if (mapping_) munmap(const_cast<uint8_t*>(mapping_), size_bytes_);
   if (fd_ >= 0) close(fd_);
+}
+
+const uint8_t* ImageFile::Mapping() const {
+  std::call_once(map_once_, [this] {
+    if (size_bytes_ == 0) return;
+    void* p = mmap(nullptr, size_bytes_, PROT_READ, MAP_SHARED, fd_, 0);
+    if (p == MAP_FAILED) return;
+    madvise(p, size_bytes_, MADV_SEQUENTIAL);
+    mapping_ = static_cast<const uint8_t*>(p);
+  });
+  return mapping_;
 }
 
 Result<std::unique_ptr<ImageFile>> ImageFile::Open(const std::string& path) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ class ImageFile {
   Status ReadExact(uint64_t offset, std::span<uint8_t> out, const char* what) const;
   // Data read: bytes past the end of the file read as zeros (sparse tails).
   Status ReadData(uint64_t offset, std::span<uint8_t> out) const;
+  // The whole file mapped read-only (made on first use, thread-safe), or nullptr when it
+  // cannot be mapped. Lets a comparison read the page cache without copying it.
+  const uint8_t* Mapping() const;
 
  private:
   ImageFile(std::string path, int fd, uint64_t size_bytes)
@@ -39,6 +43,8 @@ class ImageFile {
   std::string path_;
   int fd_ = -1;
   uint64_t size_bytes_ = 0;
+  mutable std::once_flag map_once_;
+  mutable const uint8_t* mapping_ = nullptr;
 };
 
 // The files an image's layers read from; ImageSource::image_id indexes it.
