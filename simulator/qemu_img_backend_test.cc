@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "core/seeded_stream.h"
 #include "simulator/observation.h"
@@ -65,9 +64,11 @@ std::vector<uint8_t> ReadView(QemuImgBackend& backend, const DiskFile& file) {
     path.resize(at);
   }
   tools.ConvertToRaw(path, id, "view.raw");
-  std::ifstream in(backend.folder() + "/view.raw", std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::filesystem::remove(backend.folder() + "/view.raw");
+  const std::string raw = backend.folder() + "/view.raw";
+  std::vector<uint8_t> bytes(std::filesystem::file_size(raw));
+  std::ifstream(raw, std::ios::binary)
+      .read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  std::filesystem::remove(raw);
   return bytes;
 }
 
