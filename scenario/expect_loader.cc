@@ -14,15 +14,16 @@ namespace {
 // Nested mappings of snapshot names; `names` holds every name seen in the whole tree.
 Tree LoadTree(const YamlReader& reader, const Value& value, std::set<std::string>* names) {
   Tree tree;
-  if (value.node.IsNull()) return tree;
+  if (value.node->IsNull()) return tree;
   reader.RequireMap(value, "tree");
-  for (auto it = value.node.begin(); it != value.node.end(); ++it) {
-    Value key = reader.ValueOf(it->first);
+  for (size_t i = 0; i + 1 < value.node->items.size(); i += 2) {
+    Value key = reader.ValueOf(value.node->items[i]);
+    const YamlNode& node = value.node->items[i + 1];
     std::string name = reader.Name(key, "snapshot name in tree");
     if (!names->insert(name).second) {
       reader.Fail(key.mark, fmt::format("snapshot '{}' appears twice in tree", name));
     }
-    Value child = it->second.IsNull() ? Value{it->second, key.mark} : reader.ValueOf(it->second);
+    Value child = node.IsNull() ? Value{&node, key.mark} : reader.ValueOf(node);
     tree.children.emplace_back(name, LoadTree(reader, child, names));
   }
   return tree;
@@ -47,19 +48,20 @@ std::vector<DiskCheck> LoadDiskChecks(const StepContext& context, const Value& v
   const YamlReader& reader = context.reader;
   reader.RequireMap(value, "disk");
   std::vector<DiskCheck> checks;
-  for (auto it = value.node.begin(); it != value.node.end(); ++it) {
-    Value key = reader.ValueOf(it->first);
+  for (size_t i = 0; i + 1 < value.node->items.size(); i += 2) {
+    Value key = reader.ValueOf(value.node->items[i]);
+    const YamlNode& node = value.node->items[i + 1];
     const DiskSpec& disk = FindDisk(context, key);
     for (const DiskCheck& check : checks) {
       if (check.disk == disk.name) {
         reader.Fail(key.mark, fmt::format("disk '{}' is checked twice", disk.name));
       }
     }
-    Value body = it->second.IsNull() ? Value{it->second, key.mark} : reader.ValueOf(it->second);
+    Value body = node.IsNull() ? Value{&node, key.mark} : reader.ValueOf(node);
     DiskCheck check{disk.name, {}, reader.Where(key.mark)};
-    if (body.node.IsSequence()) {
+    if (body.node->IsSequence()) {
       check.check = LoadRanges(context, disk, body);
-    } else if (body.node.IsMap()) {
+    } else if (body.node->IsMap()) {
       std::vector<Entry> entries = reader.Entries(body, {"equals"}, "disk check");
       const Entry* equals = FindEntry(entries, "equals");
       if (equals == nullptr) reader.Fail(body.mark, "disk check needs 'equals: SNAPSHOT'");
@@ -85,7 +87,7 @@ Expect LoadExpect(const StepContext& context, const Value& checks) {
         ParsePowerState(reader.OneOf(state->value, "state", {"shutoff", "running", "paused"}));
   }
   if (const Entry* current = FindEntry(entries, "current")) {
-    expect.current = current->value.node.IsNull()
+    expect.current = current->value.node->IsNull()
                          ? std::optional<std::string>()
                          : std::optional<std::string>(
                                reader.Name(current->value, "current snapshot name"));
@@ -122,12 +124,12 @@ Range LoadRange(const StepContext& context, const DiskSpec& disk, const Entry* o
   Range range{reader.Size(offset->value, "offset"), reader.Size(length->value, "length")};
   if (range.offset_bytes % kSectorBytes != 0) {
     reader.Fail(offset->value.mark, fmt::format("offset {} is not a multiple of {} bytes",
-                                                offset->value.node.Scalar(), kSectorBytes));
+                                                offset->value.node->scalar, kSectorBytes));
   }
   if (range.length_bytes == 0) reader.Fail(length->value.mark, "length must not be zero");
   if (range.length_bytes % kSectorBytes != 0) {
     reader.Fail(length->value.mark, fmt::format("length {} is not a multiple of {} bytes",
-                                                length->value.node.Scalar(), kSectorBytes));
+                                                length->value.node->scalar, kSectorBytes));
   }
   if (range.offset_bytes >= disk.size_bytes) {
     reader.Fail(offset->value.mark,

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <yaml-cpp/exceptions.h>
+
 #include "scenario/loader_internal.h"
 #include "scenario/size.h"
 
@@ -37,7 +39,7 @@ DiskSpec LoadDiskSpec(const YamlReader& reader, const Value& item) {
   if (disk.size_bytes == 0 || disk.size_bytes % kSectorBytes != 0) {
     reader.Fail(size->value.mark, fmt::format("disk size must be a positive multiple of {} "
                                               "bytes, found {}", kSectorBytes,
-                                              size->value.node.Scalar()));
+                                              size->value.node->scalar));
   }
   return disk;
 }
@@ -69,7 +71,7 @@ void LoadHeader(const YamlReader& reader, const Value& root, const std::vector<E
                 Scenario* scenario) {
   const Entry* version = FindEntry(entries, "snapsim");
   if (version == nullptr) reader.Fail(root.mark, "missing 'snapsim: 1' (the format version)");
-  std::string text = version->value.node.IsScalar() ? version->value.node.Scalar() : "";
+  std::string text = version->value.node->IsScalar() ? version->value.node->scalar : "";
   if (text != "1") {
     reader.Fail(version->value.mark,
                 fmt::format("unsupported format version '{}' (this snapsim reads 'snapsim: 1')",
@@ -96,9 +98,9 @@ void LoadHeader(const YamlReader& reader, const Value& root, const std::vector<E
 }
 
 Scenario LoadRoot(const YamlReader& reader, const Value& root, const std::string& path) {
-  if (!root.node.IsMap()) {
+  if (!root.node->IsMap()) {
     reader.Fail(root.mark, fmt::format("a scenario file must be a mapping (snapsim, hypervisor, "
-                                       "steps, ...), found {}", internal::DescribeNode(root.node)));
+                                       "steps, ...), found {}", internal::DescribeNode(*root.node)));
   }
   std::vector<Entry> entries = reader.Entries(
       root, {"snapsim", "name", "description", "hypervisor", "tags", "domain", "steps"},
@@ -132,12 +134,18 @@ std::variant<Scenario, LoadError> LoadScenarioText(std::string_view yaml,
                                                    const std::string& path) {
   YamlReader reader(path, yaml);
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
-    if (documents.empty()) reader.Fail(YAML::Mark(), "empty file (no scenario)");
-    if (documents.size() > 1) {
-      reader.Fail(documents[1].Mark(), "one scenario per file: found a second YAML document");
+    internal::YamlParse parse = internal::ParseYamlDocument(yaml);
+    switch (parse.outcome) {
+      case internal::YamlParse::Outcome::kEmpty:
+        reader.Fail(YAML::Mark(), "empty file (no scenario)");
+      case internal::YamlParse::Outcome::kSecondDocument:
+        reader.Fail(parse.mark, "one scenario per file: found a second YAML document");
+      case internal::YamlParse::Outcome::kAlias:
+        reader.Fail(parse.mark, "aliases (*name) are not supported in scenario files");
+      case internal::YamlParse::Outcome::kDocument:
+        break;
     }
-    return LoadRoot(reader, reader.ValueOf(documents[0]), path);
+    return LoadRoot(reader, reader.ValueOf(parse.root), path);
   } catch (const internal::LoadFailure& failure) {
     return failure.error;
   } catch (const YAML::Exception& e) {

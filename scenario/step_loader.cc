@@ -19,7 +19,7 @@ bool IsAction(std::string_view word) {
 
 // start/shutdown/pause/resume: nothing, or an empty mapping.
 Action LoadPowerAction(const YamlReader& reader, const std::string& action, const Value& args) {
-  bool empty = args.node.IsNull() || (args.node.IsMap() && args.node.size() == 0);
+  bool empty = args.node->IsNull() || (args.node->IsMap() && args.node->size() == 0);
   if (!empty) reader.Fail(args.mark, fmt::format("{} takes no arguments", action));
   if (action == "start") return Start{};
   if (action == "shutdown") return Shutdown{};
@@ -36,11 +36,11 @@ bool FlagOf(const YamlReader& reader, const std::vector<Entry>& entries, std::st
 std::vector<Entry> NamedArguments(const YamlReader& reader, const std::string& action,
                                   const Value& args, const YAML::Mark& owner,
                                   const std::vector<std::string>& allowed, std::string* name) {
-  if (args.node.IsScalar()) {
+  if (args.node->IsScalar()) {
     *name = reader.Name(args, "snapshot name");
     return {};
   }
-  if (args.node.IsNull()) {
+  if (args.node->IsNull()) {
     reader.Fail(owner, fmt::format("{} needs a snapshot name ({}: NAME)", action, action));
   }
   std::vector<Entry> entries = reader.Entries(args, allowed, action);
@@ -54,8 +54,8 @@ std::vector<Entry> NamedArguments(const YamlReader& reader, const std::string& a
 
 Write LoadWrite(const StepContext& context, const Value& args, const YAML::Mark& owner) {
   const YamlReader& reader = context.reader;
-  if (!args.node.IsMap()) {
-    reader.Fail(args.node.IsNull() ? owner : args.mark,
+  if (!args.node->IsMap()) {
+    reader.Fail(args.node->IsNull() ? owner : args.mark,
                 "write needs {offset, length, fill or seed} (and optionally disk)");
   }
   std::vector<Entry> entries =
@@ -157,7 +157,7 @@ Action LoadAction(const StepContext& context, const std::string& action, const V
   if (action == "delete") return LoadDelete(context, args, owner);
   if (action == "revert") return LoadRevert(context, args, owner);
   if (action == "expect") {
-    if (args.node.IsNull()) return Expect{};
+    if (args.node->IsNull()) return Expect{};
     return LoadExpect(context, args);
   }
   return LoadPowerAction(context.reader, action, args);
@@ -181,12 +181,12 @@ ExpectedError LoadExpectedError(const YamlReader& reader, const Value& value) {
 // `- start`: only the argument-free actions may be bare words.
 Step LoadBareStep(const StepContext& context, const Value& step) {
   const YamlReader& reader = context.reader;
-  std::string word = step.node.Scalar();
+  std::string word = step.node->scalar;
   if (!IsAction(word)) {
     reader.Fail(step.mark, fmt::format("unknown action '{}'{}", word,
                                        DidYouMean(word, kActionWords)));
   }
-  Step result{LoadAction(context, word, Value{YAML::Node(), step.mark}, step.mark), {},
+  Step result{LoadAction(context, word, Value{&NullNode(), step.mark}, step.mark), {},
               reader.Where(step.mark)};
   return result;
 }
@@ -195,13 +195,13 @@ Step LoadBareStep(const StepContext& context, const Value& step) {
 
 Step LoadStep(const StepContext& context, const Value& step) {
   const YamlReader& reader = context.reader;
-  if (step.node.IsScalar()) return LoadBareStep(context, step);
-  if (step.node.IsNull() || (step.node.IsMap() && step.node.size() == 0)) {
+  if (step.node->IsScalar()) return LoadBareStep(context, step);
+  if (step.node->IsNull() || (step.node->IsMap() && step.node->size() == 0)) {
     reader.Fail(step.mark, "empty step (each step needs one action, e.g. '- start')");
   }
-  if (!step.node.IsMap()) {
+  if (!step.node->IsMap()) {
     reader.Fail(step.mark, fmt::format("a step must be an action such as '- start' or "
-                                       "'- create: A', found {}", DescribeNode(step.node)));
+                                       "'- create: A', found {}", DescribeNode(*step.node)));
   }
   std::vector<std::string> keys = kActionWords;
   keys.push_back("error");

@@ -21,18 +21,20 @@ bool IsReservedWord(std::string_view text) {
   return false;
 }
 
-// Conservative: only letters, digits and a few punctuation marks that YAML never reads
-// as syntax in the middle of a plain scalar; anything else is quoted.
+// Conservative: plain only for letters, digits and punctuation that YAML (and yaml-cpp's
+// stricter scanner) never reads as syntax; anything else is double-quoted.
 bool IsPlainSafe(std::string_view text, bool in_flow) {
   if (text.empty() || IsReservedWord(text)) return false;
-  if (text.front() == ' ' || text.back() == ' ') return false;
-  if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(text.front()) != std::string_view::npos) {
+  auto is_alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (!is_alnum(text.front()) && std::string_view("_./(").find(text.front()) == std::string_view::npos) {
     return false;
   }
+  if (text.back() == ' ') return false;
+  const std::string_view allowed = in_flow ? " _.-/()+=;<>$^'" : " _.-/()+=;<>$^',[]{}";
   for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7f || c == ':' || c == '#' || c == '"' || c == '\\') return false;
-    if (in_flow && (c == ',' || c == '[' || c == ']' || c == '{' || c == '}')) return false;
+    if (!is_alnum(c) && allowed.find(c) == std::string_view::npos) return false;
   }
   return true;
 }

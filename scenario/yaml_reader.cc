@@ -23,13 +23,18 @@ std::string JoinWords(const std::vector<std::string>& words) {
 
 }  // namespace
 
-std::string_view DescribeNode(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "a scalar";
+std::string_view DescribeNode(const YamlNode& node) {
+  switch (node.kind) {
+    case YamlNode::Kind::kMap: return "a mapping";
+    case YamlNode::Kind::kSequence: return "a list";
+    case YamlNode::Kind::kScalar: return "a scalar";
     default: return "nothing";
   }
+}
+
+const YamlNode& NullNode() {
+  static const YamlNode kNull;
+  return kNull;
 }
 
 const Entry* FindEntry(const std::vector<Entry>& entries, std::string_view key) {
@@ -48,11 +53,11 @@ void YamlReader::Fail(const YAML::Mark& mark, std::string message) const {
   throw LoadFailure{LoadError{Where(mark), std::move(message)}};
 }
 
-Value YamlReader::ValueOf(const YAML::Node& node) const {
-  YAML::Mark mark = node.Mark();
+Value YamlReader::ValueOf(const YamlNode& node) const {
+  YAML::Mark mark = node.mark;
   if (!node.IsNull() || mark.is_null() || mark.pos <= 0 ||
       static_cast<size_t>(mark.pos) > text_.size()) {
-    return Value{node, mark};
+    return Value{&node, mark};
   }
   // An empty item is marked at the next token; blame the `-` or `,` before it instead.
   size_t pos = static_cast<size_t>(mark.pos);
@@ -60,7 +65,7 @@ Value YamlReader::ValueOf(const YAML::Node& node) const {
                      text_[pos - 1] == '\n' || text_[pos - 1] == '\r')) {
     --pos;
   }
-  if (pos == 0 || (text_[pos - 1] != '-' && text_[pos - 1] != ',')) return Value{node, mark};
+  if (pos == 0 || (text_[pos - 1] != '-' && text_[pos - 1] != ',')) return Value{&node, mark};
   size_t at = pos - 1;
   size_t line_start = text_.rfind('\n', at);
   line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
@@ -70,13 +75,13 @@ Value YamlReader::ValueOf(const YAML::Node& node) const {
   dash.pos = static_cast<int>(at);
   dash.line = line;
   dash.column = static_cast<int>(at - line_start);
-  return Value{node, dash};
+  return Value{&node, dash};
 }
 
 void YamlReader::RequireMap(const Value& value, std::string_view what) const {
-  if (!value.node.IsMap()) {
+  if (!value.node->IsMap()) {
     Fail(value.mark, fmt::format("{} must be a mapping, found {}", what,
-                                 DescribeNode(value.node)));
+                                 DescribeNode(*value.node)));
   }
 }
 
@@ -84,45 +89,46 @@ std::vector<Entry> YamlReader::Entries(const Value& map, const std::vector<std::
                                        std::string_view what) const {
   RequireMap(map, what);
   std::vector<Entry> entries;
-  for (auto it = map.node.begin(); it != map.node.end(); ++it) {
-    const YAML::Node& key = it->first;
-    if (!key.IsScalar()) Fail(key.Mark(), fmt::format("a key in {} must be a word", what));
-    std::string name = key.Scalar();
+  for (size_t i = 0; i + 1 < map.node->items.size(); i += 2) {
+    const YamlNode& key = map.node->items[i];
+    const YamlNode& node = map.node->items[i + 1];
+    if (!key.IsScalar()) Fail(key.mark, fmt::format("a key in {} must be a word", what));
+    const std::string& name = key.scalar;
     bool known = false;
     for (const std::string& word : allowed) known = known || word == name;
     if (!known) {
       std::string hint = DidYouMean(name, allowed);
       if (hint.empty()) hint = fmt::format(" in {} (valid: {})", what, JoinWords(allowed));
-      Fail(key.Mark(), fmt::format("unknown key '{}'{}", name, hint));
+      Fail(key.mark, fmt::format("unknown key '{}'{}", name, hint));
     }
     if (FindEntry(entries, name) != nullptr) {
-      Fail(key.Mark(), fmt::format("duplicate key '{}' in {}", name, what));
+      Fail(key.mark, fmt::format("duplicate key '{}' in {}", name, what));
     }
-    Value value = it->second.IsNull() ? Value{it->second, key.Mark()} : ValueOf(it->second);
-    entries.push_back(Entry{name, key.Mark(), value});
+    Value value = node.IsNull() ? Value{&node, key.mark} : ValueOf(node);
+    entries.push_back(Entry{name, key.mark, value});
   }
   return entries;
 }
 
 std::vector<Value> YamlReader::Items(const Value& list, std::string_view what) const {
-  if (!list.node.IsSequence()) {
-    Fail(list.mark, fmt::format("{} must be a list, found {}", what, DescribeNode(list.node)));
+  if (!list.node->IsSequence()) {
+    Fail(list.mark, fmt::format("{} must be a list, found {}", what, DescribeNode(*list.node)));
   }
   std::vector<Value> items;
-  for (const YAML::Node& item : list.node) items.push_back(ValueOf(item));
+  for (const YamlNode& item : list.node->items) items.push_back(ValueOf(item));
   return items;
 }
 
 std::string YamlReader::Text(const Value& value, std::string_view what) const {
-  if (!value.node.IsScalar()) {
+  if (!value.node->IsScalar()) {
     Fail(value.mark, fmt::format("{} must be a string, found {}", what,
-                                 DescribeNode(value.node)));
+                                 DescribeNode(*value.node)));
   }
-  return value.node.Scalar();
+  return value.node->scalar;
 }
 
 std::string YamlReader::Name(const Value& value, std::string_view what) const {
-  if (value.node.IsNull()) Fail(value.mark, fmt::format("{} is missing", what));
+  if (value.node->IsNull()) Fail(value.mark, fmt::format("{} is missing", what));
   std::string name = Text(value, what);
   if (name.empty()) Fail(value.mark, fmt::format("{} must not be empty", what));
   if (HasControlCharacter(name)) {
@@ -132,7 +138,7 @@ std::string YamlReader::Name(const Value& value, std::string_view what) const {
 }
 
 bool YamlReader::Bool(const Value& value, std::string_view what) const {
-  std::string word = value.node.IsScalar() ? value.node.Scalar() : std::string();
+  std::string word = value.node->IsScalar() ? value.node->scalar : std::string();
   if (word == "true" || word == "yes") return true;
   if (word == "false" || word == "no") return false;
   Fail(value.mark, fmt::format("{} must be true, false, yes or no", what));
@@ -178,13 +184,13 @@ uint64_t YamlReader::Integer(const Value& value, std::string_view what, uint64_t
 
 std::string YamlReader::OneOf(const Value& value, std::string_view what,
                               const std::vector<std::string>& words) const {
-  std::string word = value.node.IsScalar() ? value.node.Scalar() : std::string();
+  std::string word = value.node->IsScalar() ? value.node->scalar : std::string();
   for (const std::string& candidate : words) {
     if (candidate == word) return word;
   }
   Fail(value.mark, fmt::format("{} must be one of {}, found {}{}", what, JoinWords(words),
-                               value.node.IsScalar() ? fmt::format("'{}'", word)
-                                                     : std::string(DescribeNode(value.node)),
+                               value.node->IsScalar() ? fmt::format("'{}'", word)
+                                                     : std::string(DescribeNode(*value.node)),
                                DidYouMean(word, words)));
 }
 

@@ -4,7 +4,6 @@
 // outside the loader sees the exception. (Threading an error return through each of the
 // format's many small rules would triple the loader's length.)
 
-#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <string>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "scenario/loader.h"
+#include "scenario/yaml_tree.h"
 
 namespace snapsim::scenario::internal {
 
@@ -22,9 +22,12 @@ struct LoadFailure {
 // A node and where to point when it is wrong. yaml-cpp places an empty value (`key:`) at
 // the next token, often on the next line, so an empty value points at its key instead.
 struct Value {
-  YAML::Node node;
+  const YamlNode* node;
   YAML::Mark mark;
 };
+
+// The node of a missing value (`- start` has no arguments).
+const YamlNode& NullNode();
 
 // One key of a mapping, in file order.
 struct Entry {
@@ -42,7 +45,7 @@ class YamlReader {
   [[noreturn]] void Fail(const YAML::Mark& mark, std::string message) const;
 
   // `node` with the mark to blame for it (see Value).
-  Value ValueOf(const YAML::Node& node) const;
+  Value ValueOf(const YamlNode& node) const;
 
   // The entries of a mapping, after checking that each key is one of `allowed` and
   // appears once. `what` names the mapping in messages ("delete", "domain").
@@ -72,6 +75,6 @@ class YamlReader {
 // The entry named `key`, or nullptr.
 const Entry* FindEntry(const std::vector<Entry>& entries, std::string_view key);
 // "a mapping", "a list", "a scalar", "nothing".
-std::string_view DescribeNode(const YAML::Node& node);
+std::string_view DescribeNode(const YamlNode& node);
 
 }  // namespace snapsim::scenario::internal
