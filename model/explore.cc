@@ -140,8 +140,9 @@ ExploreResult Explore(const ExploreOptions& o) {
         ++result.transitions;
         if (!status.ok()) ++result.refused;
         const std::string after_text = after.Canonical();
-        if (Status broken = CheckTransition(model, before_text, alphabet[a], status, after, after_text);
-            !broken.ok()) {
+        Status broken = CheckTransition(model, before_text, alphabet[a], status, after, after_text);
+        if (broken.ok() && o.extra_check) broken = o.extra_check(after);
+        if (!broken.ok()) {
           result.states = origins.size();
           result.violation = ExploreViolation{
               broken.message(), PathScenario(o, path_to(index, a, status), broken.message())};

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "core/profile.h"
+#include "core/status.h"
+#include "model/model.h"
 #include "scenario/scenario.h"
 
 namespace snapsim::model {
@@ -21,6 +23,9 @@ struct ExploreOptions {
   int names = 3;                          // snapshot names a, b, c, ...
   uint64_t disk_bytes = 1 << 20;          // one tiny disk, vda
   uint64_t write_bytes = 64 << 10;        // one write region per name
+  // An extra invariant checked after every transition besides invariants.h (tests use
+  // it to make the search find a counterexample on purpose).
+  std::function<Status(const Model& after)> extra_check;
 };
 
 struct ExploreViolation {
