@@ -199,10 +199,14 @@ steps:
 }
 
 TEST(Loader, ErrorStringHasFileLineColumn) {
-  LoadError error = MustFail("snapsim: 1\nhypervisor: esx\nsteps:\n  - delete: {name: A, chilren: 1}\n");
+  LoadError error =
+      MustFail("snapsim: 1\nhypervisor: esx\nsteps:\n  - delete: {name: A, chilren: 1}\n");
   EXPECT_EQ(error.ToString(),
             "bad.yaml:4:23: error: unknown key 'chilren' (did you mean 'children'?)");
-  EXPECT_EQ((LoadError{{"x.yaml", 0, 0}, "no such file"}).ToString(), "x.yaml: error: no such file");
+  LoadError whole_file;
+  whole_file.where.file = "x.yaml";
+  whole_file.message = "no such file";
+  EXPECT_EQ(whole_file.ToString(), "x.yaml: error: no such file");
 }
 
 TEST(Loader, EveryValidExampleLoads) {
