@@ -57,15 +57,11 @@ int DiskSet::IndexOf(std::string_view name) const {
 }
 
 int DiskSet::NewLayer(Disk& disk, Kind kind, int backing, MapPtr content) {
-  // Reuse a dead slot so long random walks do not grow the table.
-  int index = -1;
-  for (size_t i = 0; i < disk.layers.size(); ++i) {
-    if (!disk.layers[i].alive) {
-      index = static_cast<int>(i);
-      break;
-    }
-  }
-  if (index < 0) {
+  int index;
+  if (!disk.free_layers.empty()) {  // reuse slots so long walks do not grow the table
+    index = disk.free_layers.back();
+    disk.free_layers.pop_back();
+  } else {
     index = static_cast<int>(disk.layers.size());
     disk.layers.emplace_back();
   }
@@ -81,20 +77,29 @@ void DiskSet::RemoveLayer(Disk& disk, int index) {
   layer.alive = false;
   layer.content.reset();
   layer.backing = -1;
+  disk.free_layers.push_back(index);
 }
 
 bool DiskSet::Referenced(const Disk& disk, int index) const {
   return index == disk.active || disk.layers[index].point_of != kNoNode;
 }
 
-// Removes layers nobody needs any more, walking down from `index`: a frozen image that
-// is no snapshot's point, not active and backs nothing holds no visible data.
+// Tidies layers that no snapshot and not the current state stand on, walking down from
+// `index`: one nothing is built on holds no visible data and goes; on vmdk and vdi one
+// with a single dependent is consolidated with it (vSphere's "Consolidate", VirtualBox's
+// merge). qcow2 keeps such images: libvirt leaves them where they are.
 void DiskSet::PruneAnonymous(Disk& disk, int index) {
   while (index >= 0 && disk.layers[index].alive && !Referenced(disk, index) &&
-         disk.layers[index].dependents == 0) {
-    const int below = disk.layers[index].backing;
-    RemoveLayer(disk, index);
-    index = below;
+         disk.layers[index].kind != Kind::kTable) {
+    const PhysLayer& layer = disk.layers[index];
+    if (layer.dependents == 0) {
+      const int below = layer.backing;
+      RemoveLayer(disk, index);
+      index = below;
+      continue;
+    }
+    if (layer.dependents == 1 && technology_ != Technology::kQcow2) MergeSingleChild(disk, index);
+    return;
   }
 }
 
@@ -177,15 +182,19 @@ void DiskSet::ReleasePoint(Disk& disk, int point) {
     return;
   }
   if (layer.dependents > 1) return;  // shared by two branches: kept unmerged (docs/model.md)
+  MergeSingleChild(disk, point);
+}
+
+void DiskSet::MergeSingleChild(Disk& disk, int parent) {
   int child = -1;
   for (size_t i = 0; i < disk.layers.size(); ++i) {
-    if (disk.layers[i].alive && disk.layers[i].backing == point) child = static_cast<int>(i);
+    if (disk.layers[i].alive && disk.layers[i].backing == parent) child = static_cast<int>(i);
   }
   if (disk.layers[child].kind == Kind::kTable) return;  // tables cannot be merged into
-  if (technology_ == Technology::kVdi && layer.backing >= 0) {
-    MergeParentIntoChild(disk, point, child);  // differencing image: forward merge
+  if (technology_ == Technology::kVdi && disk.layers[parent].backing >= 0) {
+    MergeParentIntoChild(disk, parent, child);  // differencing image: forward merge
   } else {
-    MergeChildIntoParent(disk, point, child);  // vmdk, qcow2 commit, vdi base: backward
+    MergeChildIntoParent(disk, parent, child);  // vmdk, qcow2 commit, vdi base: backward
   }
 }
 

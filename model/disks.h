@@ -82,12 +82,14 @@ class DiskSet {
     std::vector<int> points;    // by NodeId: layer index, -1 when none
     int active = -1;
     uint32_t next_serial = 1;
+    std::vector<int> free_layers;  // dead slots, reused LIFO
   };
 
   int NewLayer(Disk& disk, Kind kind, int backing, MapPtr content);
   void RemoveLayer(Disk& disk, int layer);
   void PruneAnonymous(Disk& disk, int layer);
   void ReleasePoint(Disk& disk, int layer);
+  void MergeSingleChild(Disk& disk, int parent);
   void MergeChildIntoParent(Disk& disk, int parent, int child);
   void MergeParentIntoChild(Disk& disk, int parent, int child);
   bool Referenced(const Disk& disk, int layer) const;

@@ -68,13 +68,18 @@ NodeId Forest::Find(std::string_view name, Profile profile) const {
   }
   // esx: depth-first pre-order, first match wins. qemu/test names are unique, so the
   // same walk serves them.
-  std::vector<NodeId> stack(roots_.rbegin(), roots_.rend());
-  while (!stack.empty()) {
-    NodeId id = stack.back();
-    stack.pop_back();
-    if (nodes_[id].name == name) return id;
-    const auto& children = nodes_[id].children;
-    stack.insert(stack.end(), children.rbegin(), children.rend());
+  for (NodeId root : roots_) {
+    if (NodeId found = FindDepthFirst(root, name); found != kNoNode) return found;
+  }
+  return kNoNode;
+}
+
+// Recursive on purpose: no allocation on the hot path (depth is bounded by the chain
+// limits on esx; qemu and test chains stay far shallower than the stack in practice).
+NodeId Forest::FindDepthFirst(NodeId id, std::string_view name) const {
+  if (nodes_[id].name == name) return id;
+  for (NodeId child : nodes_[id].children) {
+    if (NodeId found = FindDepthFirst(child, name); found != kNoNode) return found;
   }
   return kNoNode;
 }

@@ -75,6 +75,7 @@ class Forest {
   scenario::Tree ToTree() const;
 
  private:
+  NodeId FindDepthFirst(NodeId id, std::string_view name) const;
   void Unlink(NodeId id);
   void InsertOrdered(std::vector<NodeId>& list, NodeId id) const;
   void Free(NodeId id);
