@@ -169,6 +169,22 @@ TEST(EsxDelete, ChildDeltaConsolidatesIntoParentAndViewsStay) {
   EXPECT_TRUE(m.CheckConsistency().ok());
 }
 
+TEST(EsxDisk, DeltaSharedByTwoBranchesIsKeptThenConsolidated) {
+  Model m = MakeModel(Profile::kEsx);
+  Ok(m, WriteFill(0, 4096, 0x01));
+  Ok(m, Create("a"));
+  Ok(m, WriteFill(4096, 4096, 0x02));
+  Ok(m, Create("b"));
+  Ok(m, Revert("a"));  // a's delta now carries b's delta and the new writable delta
+  Ok(m, Delete("a"));  // current with a child: its delta stays, shared by two branches
+  EXPECT_EQ(m.Layers("vda").size(), 3u);
+  EXPECT_TRUE(m.CheckConsistency().ok());
+  Ok(m, Revert("b"));  // the branch off a's old delta goes: one dependent left, merged
+  EXPECT_EQ(m.Layers("vda").size(), 2u);
+  EXPECT_TRUE(merge::SameContent(m.CurrentView("vda"), *m.ViewWhenTaken("b", "vda")));
+  EXPECT_TRUE(m.CheckConsistency().ok());
+}
+
 TEST(EsxRevert, RunningPausedForceAreInvalidArg) {
   Model m = MakeModel(Profile::kEsx);
   Ok(m, Create("a"));
