@@ -161,6 +161,10 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
     return Error(ErrorClass::kXmlError,
                  "memory state cannot be saved with offline or disk-only snapshot");
   }
+  if (create.name.empty()) {
+    throw BackendFailure("an unnamed snapshot gets a clock-based name in libvirt; "
+                         "CannotRun should have skipped this scenario");
+  }
   if (create.name.find('/') != std::string::npos || create.name.front() == '.') {
     return Error(ErrorClass::kXmlDetail,
                  fmt::format("invalid snapshot name '{}': it may not contain '/' nor start "
