@@ -53,7 +53,12 @@ class RulesHooks : public PowerHooks {
 
   void Refused(const char* event, PowerState state) override {
     if (!verdict_.ok()) return;  // a guard already said why
-    verdict_ = Status::Error(ErrorClass::kOperationInvalid,
+    // A missing row is a power step in the wrong state: the profile's power row names
+    // the class (operation-invalid, or internal-error on the test driver).
+    const auto op = static_cast<Operation>(action_.index());  // Operation follows Action
+    const ErrorClass refusal =
+        PowerRefusal(domain_.profile, op, state).value_or(ErrorClass::kOperationInvalid);
+    verdict_ = Status::Error(refusal,
                              fmt::format("{} is not valid while the domain is {}", event,
                                          PowerStateName(state)));
   }

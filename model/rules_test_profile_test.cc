@@ -89,13 +89,39 @@ TEST(TestRevert, ActiveDomainToShutoffSnapshotEndsShutoffEvenWithFlags) {
   EXPECT_EQ(m.state(), PowerState::kShutoff);
 }
 
-TEST(TestRevert, InactiveDomainToShutoffSnapshotBootsWithRunning) {
+TEST(TestRevert, ShutoffSnapshotStaysShutoffEvenWhenAskedToRun) {
+  // Follows the 9.0.0 driver, not section 8's "as qemu internal" (docs/model.md).
   Model m = MakeModel(Profile::kTest);
   Ok(m, Create("off"));
   scenario::Revert r{"off"};
   r.running = true;
   Ok(m, r);
-  EXPECT_EQ(m.state(), PowerState::kRunning);
+  EXPECT_EQ(m.state(), PowerState::kShutoff);
+  r.running = false;
+  r.paused = true;
+  Ok(m, r);
+  EXPECT_EQ(m.state(), PowerState::kShutoff);
+}
+
+TEST(TestPower, WrongStateIsInternalErrorExceptShutdown) {
+  // Follows the 9.0.0 driver, not section 8's common power row (docs/model.md).
+  Model m = MakeModel(Profile::kTest);
+  Fails(m, Pause{}, ErrorClass::kInternalError);
+  Fails(m, Resume{}, ErrorClass::kInternalError);
+  Fails(m, Shutdown{}, ErrorClass::kOperationInvalid);
+  Ok(m, Start{});
+  Fails(m, Start{}, ErrorClass::kInternalError);
+  Fails(m, Resume{}, ErrorClass::kInternalError);
+}
+
+TEST(TestDelete, UnknownNameIsReportedBeforeARefusedFlag) {
+  Model m = MakeModel(Profile::kTest);
+  scenario::Delete d{"nosuch"};
+  d.metadata_only = true;
+  Fails(m, d, ErrorClass::kNoDomainSnapshot);
+  Ok(m, Create("a"));
+  d.name = "a";
+  Fails(m, d, ErrorClass::kInvalidArg);
 }
 
 TEST(TestRevert, MemorySnapshotAsQemuInternal) {

@@ -75,11 +75,16 @@ TEST(VboxDelete, RunningOrPausedIsOperationInvalid) {
   Fails(m, Delete("a"), ErrorClass::kOperationInvalid);
 }
 
-TEST(VboxDelete, PowerStateIsCheckedBeforeTheName) {
+TEST(VboxDelete, TheNameIsLookedUpBeforeFlagsAndPowerState) {
   Model m = MakeModel(Profile::kVbox, PowerState::kRunning);
   Fails(m, Delete("nosuch"), ErrorClass::kOperationInvalid);
   scenario::Delete d{"nosuch"};
-  d.children_only = true;  // flags come first of all
+  d.children_only = true;  // libvirt looks the name up before the call sees a flag
+  Fails(m, d, ErrorClass::kOperationInvalid);
+  Ok(m, Shutdown{});
+  Ok(m, Create("a"));
+  Ok(m, Start{});
+  d.name = "a";  // a known name: flags come first
   Fails(m, d, ErrorClass::kInvalidArg);
 }
 
