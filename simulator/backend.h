@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/profile.h"
@@ -57,6 +58,12 @@ class Backend {
   virtual Observation Observe() = 0;
   // The current content of each disk as files (only when HasDiskBytes()).
   virtual std::vector<DiskFile> CurrentDisks() { return {}; }
+  // The file holding `disk`'s view at a snapshot that still exists ("IMAGE@ID" for a
+  // qcow2 internal snapshot), or nullopt when the backend exposes none.
+  virtual std::optional<DiskFile> SnapshotDisk(std::string_view snapshot,
+                                               std::string_view disk) const {
+    return std::nullopt;
+  }
   // Removes everything Begin() created. Safe to call twice; never throws.
   virtual void End() = 0;
 };
@@ -75,6 +82,10 @@ class BackendWrapper : public Backend {
   Status Perform(const scenario::Action& a) override { return target_->Perform(a); }
   Observation Observe() override { return target_->Observe(); }
   std::vector<DiskFile> CurrentDisks() override { return target_->CurrentDisks(); }
+  std::optional<DiskFile> SnapshotDisk(std::string_view snapshot,
+                                       std::string_view disk) const override {
+    return target_->SnapshotDisk(snapshot, disk);
+  }
   void End() override { target_->End(); }
 
  protected:

@@ -48,7 +48,8 @@ class QemuImgBackend : public Backend {
   // The file that holds `disk`'s view at snapshot `snapshot`: for an internal snapshot
   // "IMAGE@ID" (the qcow2 snapshot ID inside IMAGE), for an external one the image that
   // was frozen when it was taken. nullopt when there is no such snapshot or disk.
-  std::optional<DiskFile> SnapshotDisk(std::string_view snapshot, std::string_view disk) const;
+  std::optional<DiskFile> SnapshotDisk(std::string_view snapshot,
+                                       std::string_view disk) const override;
   // The temporary folder of the running scenario ("" outside Begin/End).
   std::string folder() const;
   // qemu-img and qemu-io runs so far in this scenario, per command.

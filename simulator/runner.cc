@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "simulator/disk_bytes_check.h"
 #include "simulator/expect_check.h"
 #include "simulator/model_backend.h"
 #include "simulator/observation.h"
@@ -57,6 +58,11 @@ class Replay {
     for (size_t i = 0; i < scenario_.steps.size() && result_.failures.empty(); ++i) {
       RunStep(static_cast<int>(i) + 1, scenario_.steps[i]);
     }
+    // At the end, the bytes once more (as at every `expect`).
+    if (result_.failures.empty() && differential_ && !scenario_.steps.empty()) {
+      const int n = static_cast<int>(scenario_.steps.size());
+      CompareBytes(n, scenario_.steps.back());
+    }
   }
 
  private:
@@ -101,7 +107,15 @@ class Replay {
     }
   }
 
+  // The backend's disk files against the model's views, bit for bit (merge engine).
+  void CompareBytes(int n, const scenario::Step& step) {
+    for (const CheckFailure& f : CompareDiskBytes(backend_, reference_.model(), step.where)) {
+      Fail(step, n, "divergence", f.expected, f.got, f.where);
+    }
+  }
+
   void CheckExpectStep(int n, const scenario::Step& step, const scenario::Expect& expect) {
+    if (differential_) CompareBytes(n, step);
     // Disk bytes are checked on the model's prediction; backends with bytes are compared
     // against that prediction by the merge engine.
     for (const CheckFailure& f :

@@ -1,0 +1,77 @@
+#include "simulator/disk_bytes_check.h"
+
+#include <fmt/format.h>
+
+#include "merge/compare.h"
+#include "merge/image.h"
+
+namespace snapsim::simulator {
+namespace {
+
+std::string Hex(const std::vector<uint8_t>& bytes) {
+  std::string text;
+  for (uint8_t b : bytes) text += fmt::format("{:02x}", b);
+  return text;
+}
+
+// Compares one file with one predicted view; appends a failure when they differ.
+void CompareOne(const DiskFile& file, const merge::ExtentMap& predicted, const std::string& what,
+                const scenario::SourceLocation& where, std::vector<CheckFailure>& failures) {
+  auto image = merge::Image::Open(file.path);
+  if (!image.ok()) {
+    throw BackendFailure(fmt::format("cannot read {} ({}): {}", file.path, what,
+                                     image.status().ToString()));
+  }
+  merge::ImageContent actual(**image);
+  merge::PredictedContent expected("model", predicted);
+  merge::CompareOptions options;
+  options.first_only = true;
+  auto result = merge::Compare(expected, actual, options);
+  if (!result.ok()) {
+    throw BackendFailure(fmt::format("cannot compare {} ({}): {}", file.path, what,
+                                     result.status().ToString()));
+  }
+  if (result->same()) return;
+  const merge::DiffRange& diff = result->diffs.front();
+  // The file name without its temporary folder, so that reports stay byte-identical.
+  const std::string shown = file.path.substr(file.path.find_last_of('/') + 1);
+  failures.push_back(
+      {where, fmt::format("{} bytes as the model predicts", what),
+       fmt::format("{} differs from offset {:#x} ({} bytes in the first range): model {} "
+                   "backend {}",
+                   shown, diff.offset, diff.differing_bytes, Hex(diff.head_a),
+                   Hex(diff.head_b))});
+}
+
+void Names(const scenario::Tree& tree, std::vector<std::string>& out) {
+  for (const auto& [name, child] : tree.children) {
+    out.push_back(name);
+    Names(child, out);
+  }
+}
+
+}  // namespace
+
+std::vector<CheckFailure> CompareDiskBytes(Backend& backend, const model::Model& model,
+                                           const scenario::SourceLocation& where) {
+  std::vector<CheckFailure> failures;
+  if (!backend.HasDiskBytes()) return failures;
+  for (const DiskFile& file : backend.CurrentDisks()) {
+    CompareOne(file, model.CurrentView(file.disk), fmt::format("disk {} now", file.disk), where,
+               failures);
+  }
+  std::vector<std::string> snapshots;
+  Names(model.Forest(), snapshots);
+  for (const std::string& snapshot : snapshots) {
+    for (const scenario::DiskSpec& disk : model.disks()) {
+      auto file = backend.SnapshotDisk(snapshot, disk.name);
+      const merge::ExtentMap* view = model.SnapshotView(snapshot, disk.name);
+      if (!file || view == nullptr) continue;
+      CompareOne(*file, *view, fmt::format("disk {} at snapshot {}", disk.name, snapshot), where,
+                 failures);
+    }
+  }
+  return failures;
+}
+
+}  // namespace snapsim::simulator

@@ -1,0 +1,18 @@
+#pragma once
+// Checking the bytes a backend wrote against the model's prediction, bit for bit, through
+// the merge engine: every disk's current view, and every snapshot view the backend exposes.
+
+#include <vector>
+
+#include "model/model.h"
+#include "simulator/backend.h"
+#include "simulator/expect_check.h"
+
+namespace snapsim::simulator {
+
+// One CheckFailure per differing disk view (none when all match). A file the merge engine
+// cannot read is a BackendFailure.
+std::vector<CheckFailure> CompareDiskBytes(Backend& backend, const model::Model& model,
+                                           const scenario::SourceLocation& where);
+
+}  // namespace snapsim::simulator
