@@ -3,6 +3,7 @@
 // naming the file, and reading an opened image must stay in bounds (run under
 // -DSNAPSIM_SANITIZE=ON to have ASan check that).
 #include <fstream>
+#include <memory>
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -23,8 +24,9 @@ struct Seeds {
 };
 
 const Seeds& ValidImages() {
-  static Seeds* seeds = [] {
-    auto* s = new Seeds;
+  // Destroyed at exit, which removes the folder.
+  static const std::unique_ptr<Seeds> seeds = [] {
+    auto s = std::make_unique<Seeds>();
     const std::string q3 = s->dir / "v3.qcow2", q2 = s->dir / "v2.qcow2", xl2 = s->dir / "xl2.qcow2";
     const std::string vmdk = s->dir / "sparse.vmdk";
     Shell("qemu-img create -q -f qcow2 -o cluster_size=4k " + q3 + " 1M");

@@ -1,5 +1,7 @@
 #include "simulator/disk_bytes_check.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "merge/compare.h"
@@ -67,6 +69,16 @@ std::vector<CheckFailure> CompareDiskBytes(Backend& backend, const model::Model&
       auto file = backend.SnapshotDisk(snapshot, disk.name);
       const merge::ExtentMap* view = model.SnapshotView(snapshot, disk.name);
       if (!file || view == nullptr) continue;
+      const std::string image_path = file->path.substr(0, file->path.rfind('@'));
+      if (!std::filesystem::exists(image_path)) {
+        // The snapshot still exists in the backend's metadata but its data does not.
+        failures.push_back({where,
+                            fmt::format("disk {} at snapshot {} bytes as the model predicts",
+                                        disk.name, snapshot),
+                            fmt::format("the backend removed {}, which held them",
+                                        image_path.substr(image_path.find_last_of('/') + 1))});
+        continue;
+      }
       CompareOne(*file, *view, fmt::format("disk {} at snapshot {}", disk.name, snapshot), where,
                  failures);
     }

@@ -25,9 +25,10 @@ struct FuzzOptions {
 struct FuzzReport {
   int runs = 0;  // sequences that held before the failure (or all of them)
   // The shrunk counterexample: the steps up to and including the first divergence, each
-  // with the model's outcome as its `error:`, then an `expect` of the model's view.
+  // with the model's outcome as its `error:`.
   std::optional<scenario::Scenario> counterexample;
-  std::string failure;  // what diverged, in words
+  // What diverged, in words; without a counterexample, why nothing could run (a skip).
+  std::string failure;
 };
 
 using BackendMaker = std::function<std::unique_ptr<Backend>()>;
