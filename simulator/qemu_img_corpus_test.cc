@@ -65,6 +65,8 @@ std::optional<std::string> Difference(QemuImgBackend& backend, const DiskFile& f
 const std::map<std::string, std::set<std::string>> kDamagedByLibvirt = {
     {"scenarios/qemu/delete_external_outside_active_chain_with_children_is_config_unsupported.yaml",
      {"X", "Y"}},
+    // Deleting external `a` commits and unlinks the overlay holding `b`'s table (F4).
+    {"scenarios/qemu/delete_external_snapshot_keeps_internal_child_revertable.yaml", {"b"}},
 };
 
 // Every disk's current view and every snapshot's view, backend against model.
@@ -90,7 +92,10 @@ std::set<std::string> CompareBytes(QemuImgBackend& backend, const model::Model& 
       const merge::ExtentMap* view = model.SnapshotView(name, disk.name);
       auto file = backend.SnapshotDisk(name, disk.name);
       if (view == nullptr || !file) continue;  // tree differences are the runner's to report
-      auto difference = Difference(backend, *file, *view);
+      const std::string image = file->path.substr(0, file->path.rfind('@'));
+      auto difference = std::filesystem::exists(image)
+                            ? Difference(backend, *file, *view)
+                            : std::optional<std::string>("the file " + image + " is gone");
       if (damaged != kDamagedByLibvirt.end() && damaged->second.count(name) != 0) {
         if (difference) seen_damaged.insert(name);
         continue;
@@ -121,8 +126,11 @@ TEST(QemuImgCorpusTest, EveryRunnableQemuScenarioKeepsTheModelsBytes) {
     for (size_t i = 0; i < s.steps.size(); ++i) {
       const auto& action = s.steps[i].action;
       if (std::holds_alternative<scenario::Expect>(action)) continue;
-      backend.Perform(action);
-      model.Apply(action);
+      const Status got = backend.Perform(action);
+      const Status want = model.Apply(action);
+      // Once libvirt's damage makes the two part (a revert the backend can no longer do),
+      // the rest of the scenario says nothing about bytes.
+      if (!damaged.empty() && !(got == want)) break;
       damaged.merge(CompareBytes(backend, model, path, fmt::format("{}: step {}", path, i + 1)));
     }
     auto listed = kDamagedByLibvirt.find(path);
