@@ -18,13 +18,17 @@ table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }
 th { background: #f4f4f4; }
 td.pass { background: #dff5e1; } td.fail { background: #fbdcdc; }
-td.skip { background: #f1f1f1; color: #666; } td.error { background: #fde9c8; }
+td.skip { background: #f1f1f1; color: #666; } td.na { color: #bbb; } td.error { background: #fde9c8; }
 td.ok { background: #eef7ee; } td.err { background: #fff4e5; }
 details summary { cursor: pointer; } pre { white-space: pre-wrap; margin: 0.3em 0; }
 .small { font-size: 12px; color: #555; }
 )";
 
 std::string VerdictCell(const simulator::ScenarioResult& r) {
+  // A backend that implements another profile never could run the file: not a finding.
+  if (r.verdict == simulator::Verdict::kSkip && r.reason.find(" profile") != std::string::npos) {
+    return "<td class=\"na\" title=\"" + XmlEscape(r.reason) + "\">n/a</td>";
+  }
   static const char* kClass[] = {"pass", "fail", "skip", "error"};
   std::string cell = fmt::format("<td class=\"{}\">{}", kClass[static_cast<int>(r.verdict)],
                                  simulator::VerdictName(r.verdict));
