@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -40,7 +41,13 @@ bool WriteFile(const std::string& path, const std::string& text) {
   return true;
 }
 
-std::optional<simulator::Shard> ParseShard(const std::string& text) {
+std::optional<simulator::Shard> ParseShard(std::string text) {
+  // Without --shard, GoogleTest's sharding variables (as CI systems set them) apply.
+  const char* env_index = std::getenv("GTEST_SHARD_INDEX");
+  const char* env_total = std::getenv("GTEST_TOTAL_SHARDS");
+  if (text.empty() && env_index != nullptr && env_total != nullptr) {
+    text = std::string(env_index) + "/" + env_total;
+  }
   if (text.empty()) return simulator::Shard{};
   int index = -1, count = 0;
   char slash = 0, extra = 0;
@@ -112,7 +119,9 @@ int Run(const RunOptions& options) {
   fmt::print("seed: {}\n", options.seed);  // every run prints its seed first
   auto shard = ParseShard(options.shard_text);
   if (!shard) {
-    fmt::print(stderr, "snapsim: error: --shard wants K/N with 0 <= K < N, got '{}'\n",
+    fmt::print(stderr,
+               "snapsim: error: --shard (or GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS) wants K/N "
+               "with 0 <= K < N, got '{}'\n",
                options.shard_text);
     return kExitBadInput;
   }
