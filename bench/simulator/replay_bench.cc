@@ -44,12 +44,12 @@ void Replay(benchmark::State& state, const char* backend_name, const char* folde
   state.counters["scenarios"] = static_cast<double>(corpus.size());
 }
 
-BENCHMARK_CAPTURE(Replay, model_test, "model", "scenarios/test")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Replay, model_test, "model", "scenarios/test")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(Replay, libvirt_test, "libvirt-test", "scenarios/test")
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(Replay, qemu_img, "qemu-img", "scenarios/qemu")
     ->Unit(benchmark::kMillisecond)
-    ->Iterations(3);
+    ->Iterations(3)->UseRealTime();
 
 }  // namespace
 }  // namespace snapsim::simulator
