@@ -29,6 +29,15 @@ struct DiskFile {
   std::string disk;
   std::string path;
   std::string format;
+
+  // `path` without its "@SNAPSHOT" part: the image file itself.
+  std::string image_path() const { return path.substr(0, path.rfind('@')); }
+  // The "@SNAPSHOT" part without the '@', if any.
+  std::optional<std::string> snapshot() const {
+    const size_t at = path.rfind('@');
+    if (at == std::string::npos) return std::nullopt;
+    return path.substr(at + 1);
+  }
 };
 
 // The backend itself failed (a program is missing, a process died, a file vanished).

@@ -69,7 +69,7 @@ std::vector<CheckFailure> CompareDiskBytes(Backend& backend, const model::Model&
       auto file = backend.SnapshotDisk(snapshot, disk.name);
       const merge::ExtentMap* view = model.SnapshotView(snapshot, disk.name);
       if (!file || view == nullptr) continue;
-      const std::string image_path = file->path.substr(0, file->path.rfind('@'));
+      const std::string image_path = file->image_path();
       if (!std::filesystem::exists(image_path)) {
         // The snapshot still exists in the backend's metadata but its data does not.
         failures.push_back({where,

@@ -57,12 +57,8 @@ void Write(QemuImgBackend& backend, Expected& expected, uint64_t offset, uint64_
 // The guest view of a DiskFile ("PATH" or "PATH@ID") as bytes, through qemu-img convert.
 std::vector<uint8_t> ReadView(QemuImgBackend& backend, const DiskFile& file) {
   QemuImgTools tools(backend.folder());
-  std::string path = file.path;
-  std::optional<std::string> id;
-  if (auto at = path.rfind('@'); at != std::string::npos) {
-    id = path.substr(at + 1);
-    path.resize(at);
-  }
+  const std::string path = file.image_path();
+  const std::optional<std::string> id = file.snapshot();
   tools.ConvertToRaw(path, id, "view.raw");
   const std::string raw = backend.folder() + "/view.raw";
   std::vector<uint8_t> bytes(std::filesystem::file_size(raw));

@@ -31,12 +31,8 @@ namespace {
 std::optional<std::string> Difference(QemuImgBackend& backend, const DiskFile& file,
                                       const merge::ExtentMap& view) {
   QemuImgTools tools(backend.folder());
-  std::string path = file.path;
-  std::optional<std::string> id;
-  if (auto at = path.rfind('@'); at != std::string::npos) {
-    id = path.substr(at + 1);
-    path.resize(at);
-  }
+  const std::string path = file.image_path();
+  const std::optional<std::string> id = file.snapshot();
   const std::string raw = backend.folder() + "/corpus-view.raw";
   tools.ConvertToRaw(path, id, raw);
   const uint64_t size = std::filesystem::file_size(raw);
@@ -92,7 +88,7 @@ std::set<std::string> CompareBytes(QemuImgBackend& backend, const model::Model& 
       const merge::ExtentMap* view = model.SnapshotView(name, disk.name);
       auto file = backend.SnapshotDisk(name, disk.name);
       if (view == nullptr || !file) continue;  // tree differences are the runner's to report
-      const std::string image = file->path.substr(0, file->path.rfind('@'));
+      const std::string image = file->image_path();
       auto difference = std::filesystem::exists(image)
                             ? Difference(backend, *file, *view)
                             : std::optional<std::string>("the file " + image + " is gone");
