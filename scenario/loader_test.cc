@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -280,6 +281,38 @@ TEST(Loader, HundredStepFileLoadsWellUnderAMillisecond) {
   std::printf("100-step file: %.1f us per load\n", per_load_us);
   // Generous bound: the machine is shared; typical figures are far below it.
   EXPECT_LT(per_load_us, 5000.0);
+}
+
+}  // namespace
+}  // namespace snapsim::scenario
+
+namespace snapsim::scenario {
+namespace {
+
+// Inputs libFuzzer once broke the loader with (scenario/fuzz/loader_fuzzer.cc): each must
+// now load or fail with a position inside the text.
+TEST(LoaderFuzzRegressions, ErrorsPointInsideTheText) {
+  const std::string folder = "scenario/testdata/fuzz_regressions";
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto loaded = LoadScenarioText(text, entry.path().string());
+    ++files;
+    if (const auto* error = std::get_if<LoadError>(&loaded)) {
+      int line = 1;
+      size_t start = 0;
+      for (size_t i = 0; i < text.size() && line < error->where.line; ++i) {
+        if (text[i] == '\n') ++line, start = i + 1;
+      }
+      ASSERT_EQ(line, error->where.line) << entry.path() << ": " << error->ToString();
+      const size_t end = std::min(text.find('\n', start), text.size());
+      EXPECT_GE(error->where.column, 1) << entry.path();
+      EXPECT_LE(static_cast<size_t>(error->where.column), end - start + 1)
+          << entry.path() << ": " << error->ToString();
+    }
+  }
+  EXPECT_GT(files, 0);
 }
 
 }  // namespace

@@ -98,8 +98,26 @@ struct Revert {
 // The snapshot forest as nested mappings. Children order is not significant.
 struct Tree {
   std::vector<std::pair<std::string, Tree>> children;
-  friend bool operator==(const Tree&, const Tree&) = default;
+
+  // Special members are defined once Tree is complete: clang 14 with libstdc++ 12 would
+  // otherwise instantiate the vector's destructor on a pair of an incomplete Tree.
+  Tree();
+  Tree(std::vector<std::pair<std::string, Tree>> children);  // NOLINT: {{"A", {}}} reads well
+  Tree(const Tree&);
+  Tree(Tree&&) noexcept;
+  Tree& operator=(const Tree&);
+  Tree& operator=(Tree&&) noexcept;
+  ~Tree();
+  friend bool operator==(const Tree& a, const Tree& b);
 };
+inline Tree::Tree() = default;
+inline Tree::Tree(std::vector<std::pair<std::string, Tree>> c) : children(std::move(c)) {}
+inline Tree::Tree(const Tree&) = default;
+inline Tree::Tree(Tree&&) noexcept = default;
+inline Tree& Tree::operator=(const Tree&) = default;
+inline Tree& Tree::operator=(Tree&&) noexcept = default;
+inline Tree::~Tree() = default;
+inline bool operator==(const Tree& a, const Tree& b) { return a.children == b.children; }
 
 struct RangeCheck {
   uint64_t offset_bytes = 0;

@@ -1,5 +1,7 @@
 #include "scenario/yaml_reader.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "scenario/size.h"
@@ -46,7 +48,16 @@ const Entry* FindEntry(const std::vector<Entry>& entries, std::string_view key) 
 
 SourceLocation YamlReader::Where(const YAML::Mark& mark) const {
   if (mark.is_null()) return SourceLocation{file_, 1, 1};
-  return SourceLocation{file_, mark.line + 1, mark.column + 1};
+  // yaml-cpp counts decoded characters and can point past a line holding invalid UTF-8
+  // or NUL bytes (found by libFuzzer): keep the position inside the text.
+  int line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < text_.size() && line < mark.line + 1; ++i) {
+    if (text_[i] == '\n') ++line, line_start = i + 1;
+  }
+  const size_t line_end = std::min(text_.find('\n', line_start), text_.size());
+  const int column_max = static_cast<int>(line_end - line_start) + 1;
+  return SourceLocation{file_, line, std::clamp(mark.column + 1, 1, column_max)};
 }
 
 void YamlReader::Fail(const YAML::Mark& mark, std::string message) const {
