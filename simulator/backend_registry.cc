@@ -4,6 +4,7 @@
 
 #include "simulator/libvirt_backend.h"
 #include "simulator/model_backend.h"
+#include "simulator/qemu_backend.h"
 #include "simulator/qemu_img_backend.h"
 
 namespace snapsim::simulator {
@@ -32,6 +33,9 @@ const std::vector<Entry>& Entries() {
       {"qemu-img", "qcow2 images on local disk through qemu-img and qemu-io, for shut-off domains",
        [] { return QemuImgBackend::Probe(); },
        [](std::string_view) -> std::unique_ptr<Backend> { return std::make_unique<QemuImgBackend>(); }},
+      {"qemu", "a real QEMU (TCG) that snapsim starts and drives over QMP; shut-off steps as qemu-img",
+       [] { return QemuBackend::Probe(); },
+       [](std::string_view) -> std::unique_ptr<Backend> { return std::make_unique<QemuBackend>(); }},
       {"libvirt:URI", "any libvirt connection, e.g. libvirt:qemu:///system; only snapsim-* domains",
        [] { return std::optional<std::string>(); },
        [](std::string_view name) -> std::unique_ptr<Backend> {

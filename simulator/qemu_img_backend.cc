@@ -66,7 +66,7 @@ Status Error(ErrorClass error_class, std::string message) {
 
 }  // namespace
 
-QemuImgBackend::QemuImgBackend() = default;
+QemuImgBackend::QemuImgBackend(std::string dir_prefix) : dir_prefix_(std::move(dir_prefix)) {}
 
 QemuImgBackend::~QemuImgBackend() { End(); }
 
@@ -90,7 +90,7 @@ std::optional<std::string> QemuImgBackend::CannotRun(const scenario::Scenario& s
 
 void QemuImgBackend::Begin(const scenario::Scenario& scenario) {
   End();
-  auto dir = TempDir::Create("snapsim-qemu-img-");
+  auto dir = TempDir::Create(dir_prefix_);
   if (!dir.ok()) throw BackendFailure(dir.status().message());
   dir_ = std::make_unique<TempDir>(std::move(*dir));
   tools_ = std::make_unique<QemuImgTools>(dir_->path());
@@ -173,6 +173,7 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
     return Error(ErrorClass::kOperationFailed,
                  fmt::format("domain moment {} already exists", create.name));
   }
+  if (Status refused = RefuseCreate(create); !refused.ok()) return refused;
   Snapshot snapshot;
   snapshot.name = create.name;
   snapshot.parent = current_;

@@ -33,7 +33,8 @@ namespace snapsim::simulator {
 
 class QemuImgBackend : public Backend {
  public:
-  QemuImgBackend();
+  // `dir_prefix`: the temporary folder's name prefix (subclasses name their own).
+  explicit QemuImgBackend(std::string dir_prefix = "snapsim-qemu-img-");
   ~QemuImgBackend() override;
 
   std::string name() const override { return "qemu-img"; }
@@ -58,7 +59,9 @@ class QemuImgBackend : public Backend {
   // Why the backend cannot run on this machine, or nullopt.
   static std::optional<std::string> Probe() { return QemuImgTools::Probe(); }
 
- private:
+ protected:
+  // Protected for QemuBackend (simulator/qemu_backend.h), which keeps the same metadata
+  // and runs the shut-off steps through this class; the virtual steps are its hooks.
   // What libvirt keeps per snapshot (its metadata), plus where the bytes went.
   struct DiskPoint {
     std::string file;  // internal: the image holding the snapshot; external: the frozen image
@@ -74,14 +77,20 @@ class QemuImgBackend : public Backend {
   };
 
   Status Create(const scenario::Create& create);
-  Status Revert(const scenario::Revert& revert);
+  virtual Status Revert(const scenario::Revert& revert);
   Status Delete(const scenario::Delete& del);
-  Status Write(const scenario::Write& write);
-  void CreateInternal(Snapshot& snapshot);
-  void CreateExternal(Snapshot& snapshot);
+  virtual Status Write(const scenario::Write& write);
+  // A refusal of `create` that depends on the power state, checked after the duplicate
+  // name (none offline).
+  virtual Status RefuseCreate(const scenario::Create& create) const { return Status::Ok(); }
+  virtual void CreateInternal(Snapshot& snapshot);
+  virtual void CreateExternal(Snapshot& snapshot);
   Status CheckExternalDelete(const scenario::Delete& del, const Snapshot& target) const;
-  Status DeleteImages(const Snapshot& snapshot);
+  virtual Status DeleteImages(const Snapshot& snapshot);
   Status MergeExternal(const Snapshot& snapshot);
+  // Commits `point.overlay` of disk `disk` into `point.file` and re-points every image
+  // whose backing file was the overlay (offline: qemu-img commit and rebase -u).
+  virtual void CommitOverlay(size_t disk, const DiskPoint& point);
   void RemoveFromTree(const std::string& name);
   std::vector<std::string> Descendants(const std::string& name) const;
   bool InActiveChain(const std::string& name) const;
@@ -99,6 +108,7 @@ class QemuImgBackend : public Backend {
   std::vector<std::string> roots_;                   // in creation order
   std::optional<std::string> current_;
   int next_overlay_ = 1;
+  std::string dir_prefix_;
 };
 
 }  // namespace snapsim::simulator

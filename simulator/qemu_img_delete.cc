@@ -10,14 +10,16 @@
 namespace snapsim::simulator {
 
 Status QemuImgBackend::Delete(const scenario::Delete& del) {
+  // A client looks the snapshot up by name (virDomainSnapshotLookupByName) before it
+  // can call delete, so an unknown name wins over refused flags (docs/findings.md F3).
+  if (snapshots_.count(del.name) == 0) {
+    return Status::Error(ErrorClass::kNoDomainSnapshot,
+                         fmt::format("no domain snapshot with matching name '{}'", del.name));
+  }
   // libvirt's public entry point refuses the pair before any driver code runs.
   if (del.children && del.children_only) {
     return Status::Error(ErrorClass::kInvalidArg,
                          "flags 'children' and 'children-only' are mutually exclusive");
-  }
-  if (snapshots_.count(del.name) == 0) {
-    return Status::Error(ErrorClass::kNoDomainSnapshot,
-                         fmt::format("no domain snapshot with matching name '{}'", del.name));
   }
   if (del.discard) {
     // The seed's DISCARD: revert to it, then delete it with its children; a failed
@@ -140,15 +142,8 @@ Status QemuImgBackend::MergeExternal(const Snapshot& snapshot) {
   }
   for (size_t i = 0; i < disks_.size(); ++i) {
     const DiskPoint& point = snapshot.disks[i];
-    tools_->Commit(point.overlay);
     bool overlay_is_active = active_[i] == point.overlay;
-    for (auto& [image, backing] : backing_) {
-      if (backing != point.overlay) continue;
-      // Only the active chain's image above the overlay can read through it here: the
-      // topology checks refuse every other shape.
-      tools_->RebaseUnsafe(image, point.file);
-      backing = point.file;
-    }
+    CommitOverlay(i, point);
     if (overlay_is_active) active_[i] = point.file;
     std::error_code ignored;
     std::filesystem::remove(dir_->File(point.overlay), ignored);
@@ -161,6 +156,17 @@ Status QemuImgBackend::MergeExternal(const Snapshot& snapshot) {
     }
   }
   return Status::Ok();
+}
+
+void QemuImgBackend::CommitOverlay(size_t disk, const DiskPoint& point) {
+  tools_->Commit(point.overlay);
+  for (auto& [image, backing] : backing_) {
+    if (backing != point.overlay) continue;
+    // Only the active chain's image above the overlay can read through it here: the
+    // topology checks refuse every other shape.
+    tools_->RebaseUnsafe(image, point.file);
+    backing = point.file;
+  }
 }
 
 // libvirt's metadata removal: children move to the parent, a deleted current snapshot
