@@ -28,6 +28,7 @@ struct RunOptions {
   uint64_t seed = 1;
   int jobs = 1;
   bool quiet = false;
+  bool timings = false;
 };
 
 bool WriteFile(const std::string& path, const std::string& text) {
@@ -155,7 +156,7 @@ int Run(const RunOptions& options) {
   if (!options.junit_path.empty())
     written &= WriteFile(options.junit_path, reports::JunitReport(results));
   if (!options.json_path.empty())
-    written &= WriteFile(options.json_path, reports::JsonLinesReport(options.seed, results));
+    written &= WriteFile(options.json_path, reports::JsonLinesReport(options.seed, results, options.timings));
   if (!options.html_path.empty())
     written &= WriteFile(options.html_path, reports::HtmlReport(options.seed, results));
   if (!written) return kExitBadInput;
@@ -177,6 +178,8 @@ void Register(CLI::App& app) {
   run->add_option("--shard", options->shard_text,
                   "Run shard K of N (0-based K/N): disjoint, complete partitions");
   run->add_flag("--quiet", options->quiet, "Print failures only");
+  run->add_flag("--timings", options->timings,
+                "Add each scenario's elapsed time to the JSON report (not reproducible)");
   run->callback([options] { SetExitStatus(Run(*options)); });
 }
 

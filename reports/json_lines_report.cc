@@ -23,7 +23,7 @@ Json StepJson(const simulator::ScenarioResult& r, const simulator::StepEvent& e)
   return j;
 }
 
-Json ResultJson(const simulator::ScenarioResult& r) {
+Json ResultJson(const simulator::ScenarioResult& r, bool timings) {
   Json j;
   j["event"] = "scenario";
   j["scenario"] = r.path;
@@ -44,16 +44,18 @@ Json ResultJson(const simulator::ScenarioResult& r) {
   }
   if (!failures.empty()) j["failures"] = failures;
   j["replay"] = r.replay;
+  if (timings) j["elapsed_ms"] = r.elapsed_ms;
   return j;
 }
 
 }  // namespace
 
-std::string JsonLinesReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results) {
+std::string JsonLinesReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results,
+                            bool timings) {
   std::string out = Json{{"event", "run"}, {"seed", seed}, {"cases", results.size()}}.dump() + "\n";
   for (const auto& r : results) {
     for (const auto& e : r.events) out += StepJson(r, e).dump() + "\n";
-    out += ResultJson(r).dump() + "\n";
+    out += ResultJson(r, timings).dump() + "\n";
   }
   return out;
 }

@@ -10,6 +10,8 @@
 
 namespace snapsim::reports {
 
-std::string JsonLinesReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results);
+// `timings` adds each scenario's elapsed_ms (and so breaks byte-for-byte reproducibility).
+std::string JsonLinesReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results,
+                            bool timings = false);
 
 }  // namespace snapsim::reports

@@ -1,6 +1,7 @@
 #include "simulator/campaign.h"
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 
@@ -28,8 +29,11 @@ std::vector<ScenarioResult> RunCases(
   std::mutex done_mutex;
   auto worker = [&] {
     for (size_t i = next++; i < cases.size(); i = next++) {
+      const auto started = std::chrono::steady_clock::now();
       auto backend = cases[i].backend->Make();
       results[i] = RunScenario(*cases[i].scenario, *backend);
+      results[i].elapsed_ms = std::chrono::duration<double, std::milli>(
+                                  std::chrono::steady_clock::now() - started).count();
       if (on_done) {
         std::lock_guard lock(done_mutex);
         on_done(i, results[i]);

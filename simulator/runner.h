@@ -44,6 +44,9 @@ struct ScenarioResult {
   std::vector<Failure> failures;
   std::vector<StepEvent> events;
   std::string replay;  // a command that replays exactly this case
+  // Wall-clock time the case took (monotonic clock, set by RunCases). Never in a report
+  // unless asked for (`run --timings`): reports must stay byte-identical for one seed.
+  double elapsed_ms = 0;
 };
 
 // "FILE:LINE: step N (ACTION): BACKEND: expected ... got ..."
