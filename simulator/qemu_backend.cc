@@ -93,7 +93,8 @@ Status QemuBackend::Perform(const scenario::Action& action) {
     if (Active()) Flush();
     return status;
   } catch (const BackendFailure& failure) {
-    if (Active() && !qemu_.Alive()) {
+    // A QEMU that is dying closes its socket before it can be reaped: give it a moment.
+    if (Active() && qemu_.WaitExit(500)) {
       throw BackendFailure(fmt::format("step `{}`: QEMU died ({}); {}", StepName(action),
                                        qemu_.Describe(), failure.what()));
     }
