@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include "simulator/libvirt_backend.h"
+#include "simulator/libvirt_esx_backend.h"
 #include "simulator/model_backend.h"
 #include "simulator/qemu_backend.h"
 #include "simulator/qemu_img_backend.h"
+#include "simulator/vcsim_backend.h"
 
 namespace snapsim::simulator {
 namespace {
@@ -36,6 +38,14 @@ const std::vector<Entry>& Entries() {
       {"qemu", "a real QEMU (TCG) that snapsim starts and drives over QMP; shut-off steps as qemu-img",
        [] { return QemuBackend::Probe(); },
        [](std::string_view) -> std::unique_ptr<Backend> { return std::make_unique<QemuBackend>(); }},
+      {"vcsim", "VMware's vSphere simulator (govmomi ESX model) through the vSphere API; esx only",
+       [] { return VcsimBackend::Probe(); },
+       [](std::string_view) -> std::unique_ptr<Backend> { return std::make_unique<VcsimBackend>(); }},
+      {"libvirt-esx", "libvirt's ESX driver (esx://) against vcsim, through a fix-up proxy; esx only",
+       [] { return LibvirtEsxBackend::Probe(); },
+       [](std::string_view) -> std::unique_ptr<Backend> {
+         return std::make_unique<LibvirtEsxBackend>();
+       }},
       {"libvirt:URI", "any libvirt connection, e.g. libvirt:qemu:///system; only snapsim-* domains",
        [] { return std::optional<std::string>(); },
        [](std::string_view name) -> std::unique_ptr<Backend> {

@@ -129,10 +129,19 @@ std::optional<std::string> LibvirtBackend::CannotRun(const scenario::Scenario& s
 void LibvirtBackend::Begin(const scenario::Scenario& scenario) {
   End();
   domain_name_ = DomainNameFor(scenario);
-  connection_ = virConnectOpen(uri_.c_str());
-  if (connection_ == nullptr) {
+  connection_ = OpenConnection();
+  domain_ = DefineDomain(scenario);
+}
+
+virConnectPtr LibvirtBackend::OpenConnection() {
+  virConnectPtr connection = virConnectOpen(uri_.c_str());
+  if (connection == nullptr) {
     throw BackendFailure(fmt::format("cannot open {}: {}", uri_, LastError("open").message()));
   }
+  return connection;
+}
+
+virDomainPtr LibvirtBackend::DefineDomain(const scenario::Scenario& scenario) {
   if (virDomainPtr existing = virDomainLookupByName(connection_, domain_name_.c_str())) {
     virDomainFree(existing);
     End();
@@ -141,17 +150,19 @@ void LibvirtBackend::Begin(const scenario::Scenario& scenario) {
         domain_name_, uri_));
   }
   virResetLastError();
-  domain_ = virDomainDefineXML(connection_, DomainXml(uri_, domain_name_).c_str());
-  if (domain_ == nullptr) {
+  virDomainPtr domain = virDomainDefineXML(connection_, DomainXml(uri_, domain_name_).c_str());
+  if (domain == nullptr) {
     throw BackendFailure(fmt::format("cannot define {}: {}", domain_name_,
                                      LastError("define").message()));
   }
-  if (scenario.initial_state != PowerState::kShutoff && virDomainCreate(domain_) < 0) {
+  domain_ = domain;  // End() removes it if starting fails
+  if (scenario.initial_state != PowerState::kShutoff && virDomainCreate(domain) < 0) {
     throw BackendFailure("cannot start the domain: " + LastError("start").message());
   }
-  if (scenario.initial_state == PowerState::kPaused && virDomainSuspend(domain_) < 0) {
+  if (scenario.initial_state == PowerState::kPaused && virDomainSuspend(domain) < 0) {
     throw BackendFailure("cannot pause the domain: " + LastError("suspend").message());
   }
+  return domain;
 }
 
 Status LibvirtBackend::Perform(const scenario::Action& action) {
@@ -255,16 +266,20 @@ Observation LibvirtBackend::Observe() {
   return observation;
 }
 
+void LibvirtBackend::RemoveDomain(virDomainPtr domain) {
+  // Remove what this backend created: the snapshots' metadata, then the domain.
+  int state = 0, reason = 0;
+  if (virDomainGetState(domain, &state, &reason, 0) == 0 && state != VIR_DOMAIN_SHUTOFF) {
+    virDomainDestroy(domain);
+  }
+  virDomainUndefineFlags(domain, VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA);
+}
+
 void LibvirtBackend::End() {
   if (domain_ != nullptr) {
-    // Remove what this backend created: the snapshots' metadata, then the domain.
     virDomainPtr domain = domain_;
     domain_ = nullptr;
-    int state = 0, reason = 0;
-    if (virDomainGetState(domain, &state, &reason, 0) == 0 && state != VIR_DOMAIN_SHUTOFF) {
-      virDomainDestroy(domain);
-    }
-    virDomainUndefineFlags(domain, VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA);
+    RemoveDomain(domain);
     virDomainFree(domain);
     virResetLastError();
   }

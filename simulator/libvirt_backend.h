@@ -35,6 +35,19 @@ class LibvirtBackend : public Backend {
   // Why libvirt cannot open `uri` here, or nullopt (for `snapsim backends`).
   static std::optional<std::string> Probe(const std::string& uri);
 
+ protected:
+  // Hooks for drivers that need more than virConnectOpen and virDomainDefineXML (the
+  // ESX driver against vcsim: an auth callback, a VM made by the simulator).
+  // Opens the connection; throws BackendFailure.
+  virtual virConnectPtr OpenConnection();
+  // Makes the scenario's fresh domain in its initial state; throws BackendFailure.
+  virtual virDomainPtr DefineDomain(const scenario::Scenario& scenario);
+  // Removes a domain DefineDomain made (never throws); the handle is freed by the caller.
+  virtual void RemoveDomain(virDomainPtr domain);
+  virConnectPtr connection() const { return connection_; }
+  const std::string& uri() const { return uri_; }
+  const std::string& domain_name() const { return domain_name_; }
+
  private:
   Status Create(const scenario::Create& create);
   Status Delete(const scenario::Delete& del);
