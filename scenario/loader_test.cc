@@ -263,7 +263,8 @@ TEST_F(CollectTest, MissingPathAndEmptyFolderAreErrors) {
   EXPECT_NE(std::get<LoadError>(empty).message.find("no *.yaml"), std::string::npos);
 }
 
-TEST(Loader, HundredStepFileLoadsWellUnderAMillisecond) {
+TEST(Loader, HundredStepFileLoads) {
+  // Its speed is measured by bench/scenario/loader_bench, not here.
   std::string yaml = "snapsim: 1\nhypervisor: esx\nsteps:\n";
   for (int i = 0; i < 25; ++i) {
     yaml += fmt::format("  - write: {{offset: {}KiB, length: 4KiB, seed: {}}}\n", i * 4, i);
@@ -271,16 +272,7 @@ TEST(Loader, HundredStepFileLoadsWellUnderAMillisecond) {
     yaml += "  - expect: {current: S" + std::to_string(i) + ", state: shutoff}\n";
     yaml += fmt::format("  - delete: {{name: S{}, metadata-only: true}}\n", i);
   }
-  constexpr int kRounds = 200;
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kRounds; ++i) ASSERT_EQ(MustLoad(yaml).steps.size(), 100u);
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  double per_load_us =
-      std::chrono::duration<double, std::micro>(elapsed).count() / static_cast<double>(kRounds);
-  RecordProperty("load_100_steps_us", static_cast<int>(per_load_us));
-  std::printf("100-step file: %.1f us per load\n", per_load_us);
-  // Generous bound: the machine is shared; typical figures are far below it.
-  EXPECT_LT(per_load_us, 5000.0);
+  EXPECT_EQ(MustLoad(yaml).steps.size(), 100u);
 }
 
 }  // namespace
