@@ -80,6 +80,28 @@ struct SnapshotRef {
   }
 };
 
+// The snapshots through the older name-list calls, for drivers without
+// virDomainListAllSnapshots (ESX): the same array shape, or -1 with libvirt's error set.
+int ListSnapshotsByName(virDomainPtr domain, virDomainSnapshotPtr** snapshots) {
+  virErrorPtr error = virGetLastError();
+  if (error == nullptr || error->code != VIR_ERR_NO_SUPPORT) return -1;
+  virResetLastError();
+  const int total = virDomainSnapshotNum(domain, 0);
+  if (total < 0) return -1;
+  std::vector<char*> names(static_cast<size_t>(total) + 1, nullptr);
+  const int count = virDomainSnapshotListNames(domain, names.data(), total, 0);
+  if (count < 0) return -1;
+  *snapshots = static_cast<virDomainSnapshotPtr*>(calloc(static_cast<size_t>(count) + 1,
+                                                         sizeof(virDomainSnapshotPtr)));
+  int found = 0;
+  for (int i = 0; i < count; ++i) {
+    virDomainSnapshotPtr snapshot = virDomainSnapshotLookupByName(domain, names[i], 0);
+    if (snapshot != nullptr) (*snapshots)[found++] = snapshot;
+    free(names[i]);
+  }
+  return found;
+}
+
 }  // namespace
 
 std::optional<Profile> ProfileForLibvirtUri(const std::string& uri) {
@@ -246,7 +268,8 @@ Observation LibvirtBackend::Observe() {
     if (current.ptr) observation.current = virDomainSnapshotGetName(current.ptr);
   }
   virDomainSnapshotPtr* snapshots = nullptr;
-  const int count = virDomainListAllSnapshots(domain_, &snapshots, 0);
+  int count = virDomainListAllSnapshots(domain_, &snapshots, 0);
+  if (count < 0) count = ListSnapshotsByName(domain_, &snapshots);  // the ESX driver
   if (count < 0) throw BackendFailure("virDomainListAllSnapshots: " + LastError("list").message());
   std::map<std::string, std::vector<std::string>> children;  // parent ("" = root) -> names
   for (int i = 0; i < count; ++i) {

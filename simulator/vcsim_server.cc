@@ -126,7 +126,9 @@ void VcsimServer::Launch(const std::string& binary) {
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // SIGTERM, not SIGKILL: the program then removes the folder itself, even when
+    // snapsim died of a signal no handler saw (SIGKILL, SIGPIPE).
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) ::_exit(127);
     ::setpgid(0, 0);  // a terminal's Ctrl-C goes to snapsim, which stops us itself
     ::dup2(in_pipe[0], 0);
@@ -150,7 +152,8 @@ void VcsimServer::Launch(const std::string& binary) {
     Stop();
     throw BackendFailure("vcsim: too many child processes registered for cleanup");
   }
-  const nlohmann::json hello = {{"user", user_}, {"password", password_}, {"fixup", true}};
+  const nlohmann::json hello = {{"user", user_}, {"password", password_}, {"fixup", true},
+                                     {"folder", folder_.path()}};
   const std::string line = hello.dump() + "\n";
   if (::write(to_child_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
     throw BackendFailure("vcsim: cannot send the credentials: " + Describe());

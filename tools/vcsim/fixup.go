@@ -36,9 +36,13 @@ var (
 	// 5. A property change with no value (op "assign" to nil) has no <val>; libvirt's
 	// ObjectContent/PropertyChange deserializer requires one, so drop such changes.
 	emptyChange = regexp.MustCompile(`<changeSet><name>[^<]*</name><op>assign</op></changeSet>`)
+	// 6. Cosmetic: ServiceContent properties newer than libvirt's 9.0 type table make
+	// esxVI_ServiceContent_Deserialize print "Unexpected 'serviceManager' property"
+	// warnings on every connection (VIR_WARN, not an error). Nothing libvirt uses.
+	newerServiceContent = regexp.MustCompile(`<(serviceManager|datastoreNamespaceManager) [^>]*>[^<]*</(serviceManager|datastoreNamespaceManager)>`)
 )
 
-// FixupXML applies the five rewrites to one SOAP response body.
+// FixupXML applies the rewrites to one SOAP response body.
 func FixupXML(body []byte) []byte {
 	body = goTypeAttr.ReplaceAll(body, []byte(`xsi:type="`))
 	body = bareMoref.ReplaceAll(body, []byte(`<ManagedObjectReference xsi:type="ManagedObjectReference" type="`))
@@ -56,7 +60,8 @@ func FixupXML(body []byte) []byte {
 		seen[item] = true
 		body = bytes.ReplaceAll(body, []byte("<"+item+">"), []byte("<"+item+` xsi:type="`+item+`">`))
 	}
-	return emptyChange.ReplaceAll(body, nil)
+	body = emptyChange.ReplaceAll(body, nil)
+	return newerServiceContent.ReplaceAll(body, nil)
 }
 
 type fixupProxy struct {

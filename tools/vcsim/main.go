@@ -11,7 +11,8 @@
 // simulator listens on 127.0.0.1 on a port the kernel picks. With "fixup", a TLS reverse
 // proxy (fixup.go) also listens there and rewrites the simulator's SOAP responses into
 // the XML libvirt's ESX driver accepts. The program ends, removing the simulator's
-// datastore folders, when stdin closes or on SIGINT/SIGTERM.
+// datastore folders and the folder snapsim named, when stdin closes or on
+// SIGINT/SIGTERM/SIGHUP.
 package main
 
 import (
@@ -22,7 +23,9 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/vmware/govmomi/simulator"
@@ -33,6 +36,10 @@ type hello struct {
 	User     string `json:"user"`
 	Password string `json:"password"`
 	Fixup    bool   `json:"fixup"`
+	// Folder is snapsim's private folder for this program ($TMPDIR, the log). It is
+	// removed at the end, also when snapsim was killed and took this program with it
+	// (snapsim asks the kernel for SIGTERM then, which lands in the loop below).
+	Folder string `json:"folder,omitempty"`
 }
 
 // ready is the answer to hello.
@@ -59,13 +66,21 @@ func main() {
 		_ = out.Encode(ready{Message: "the first line must be {\"user\":..,\"password\":..}"})
 		os.Exit(2)
 	}
-	if err := run(h, in, out); err != nil {
+	err := run(h, in, out)
+	if h.Folder != "" && strings.HasPrefix(filepath.Base(h.Folder), "snapsim-vcsim-") {
+		_ = os.RemoveAll(h.Folder)
+	}
+	if err != nil {
 		_ = out.Encode(ready{Message: err.Error()})
 		os.Exit(1)
 	}
 }
 
 func run(h hello, in *bufio.Scanner, out *json.Encoder) error {
+	// Caught from the start, so the deferred calls below always run. SIGPIPE too: once
+	// snapsim is gone, a write to stdout must end the loop, not the program.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	model := simulator.ESX()
 	model.Autostart = false // snapsim defines its own VMs
 	if err := model.Create(); err != nil {
@@ -105,8 +120,6 @@ func run(h hello, in *bufio.Scanner, out *json.Encoder) error {
 		}
 		close(lines)
 	}()
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	for {
 		select {
 		case <-signals:
