@@ -4,6 +4,7 @@
 
 #include "simulator/libvirt_backend.h"
 #include "simulator/libvirt_esx_backend.h"
+#include "simulator/libvirt_qemu_backend.h"
 #include "simulator/model_backend.h"
 #include "simulator/qemu_backend.h"
 #include "simulator/qemu_img_backend.h"
@@ -45,6 +46,11 @@ const std::vector<Entry>& Entries() {
        [] { return LibvirtEsxBackend::Probe(); },
        [](std::string_view) -> std::unique_ptr<Backend> {
          return std::make_unique<LibvirtEsxBackend>();
+       }},
+      {"libvirt-qemu", "libvirt's QEMU driver (qemu:///embed) with a real QEMU (TCG); qemu only",
+       [] { return LibvirtQemuBackend::Probe(); },
+       [](std::string_view) -> std::unique_ptr<Backend> {
+         return std::make_unique<LibvirtQemuBackend>();
        }},
       {"libvirt:URI", "any libvirt connection, e.g. libvirt:qemu:///system; only snapsim-* domains",
        [] { return std::optional<std::string>(); },

@@ -1,0 +1,283 @@
+#include "simulator/libvirt_qemu_backend.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "simulator/cleanup.h"
+#include "simulator/libvirt_qemu_worker.h"
+#include "simulator/process.h"
+
+namespace snapsim::simulator {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kQemuDriverModule =
+    "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so";
+
+std::string XmlText(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (c == '\'') out += "&apos;";
+    else out += c;
+  }
+  return out;
+}
+
+std::string DomainName(const scenario::Scenario& scenario) {
+  std::string name = "snapsim-";
+  for (char c : scenario.name) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  return name;
+}
+
+// A 64 MiB TCG machine with no OS: the guest sits in SeaBIOS and never touches its disks.
+std::string DomainXml(const std::string& name, const std::string& disks_xml) {
+  return fmt::format(
+      "<domain type='qemu'><name>{}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+      "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>{}"
+      "<video><model type='none'/></video><memballoon model='none'/></devices></domain>",
+      XmlText(name), disks_xml);
+}
+
+std::string StepName(const scenario::Action& action) {
+  std::string name = scenario::ActionName(action);
+  std::visit([&](const auto& a) {
+    if constexpr (requires { a.name; }) name += " " + a.name;
+  }, action);
+  return name;
+}
+
+// Waits up to `timeout_ms` for child `pid` to end (polling waitpid), then kills it.
+void Reap(pid_t pid, int64_t timeout_ms) {
+  int status = 0;
+  const timespec tick{0, 5'000'000};
+  for (int64_t waited = 0; waited < timeout_ms; waited += 5) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid || (done < 0 && errno == ECHILD)) return;
+    nanosleep(&tick, nullptr);
+  }
+  kill(pid, SIGKILL);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// True when `pid` is still a QEMU (not a pid reused since).
+bool IsQemu(pid_t pid) {
+  char comm[64] = {};
+  const int fd = open(fmt::format("/proc/{}/comm", pid).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const ssize_t n = read(fd, comm, sizeof comm - 1);
+  close(fd);
+  return n > 0 && std::strncmp(comm, "qemu", 4) == 0;
+}
+
+// libvirt probes QEMU's capabilities (about 4 s) in every new root and caches the result
+// in ROOT/cache/qemu/capabilities. The binary and the user are the same for every root this
+// process makes, so the first probe is kept here (a folder removed at exit) and copied in.
+std::string& CapabilitiesCache() {
+  static std::string folder;
+  return folder;
+}
+
+constexpr const char* kCapabilitiesDir = "cache/qemu/capabilities";
+
+// Copies the kept capabilities into `root`, owned by the worker's user.
+void SeedCapabilities(const std::string& root, const LibvirtQemuWorkerSetup& setup) {
+  namespace fs = std::filesystem;
+  if (CapabilitiesCache().empty()) return;
+  std::error_code error;
+  fs::create_directories(fs::path(root) / kCapabilitiesDir, error);
+  fs::copy(CapabilitiesCache(), fs::path(root) / kCapabilitiesDir, fs::copy_options::overwrite_existing,
+           error);
+  if (!setup.uid) return;
+  for (const char* path : {"cache", "cache/qemu", kCapabilitiesDir}) {
+    if (chown((fs::path(root) / path).c_str(), *setup.uid, setup.gid) != 0) return;
+  }
+  for (const auto& entry : fs::directory_iterator(fs::path(root) / kCapabilitiesDir, error)) {
+    if (chown(entry.path().c_str(), *setup.uid, setup.gid) != 0) return;
+  }
+}
+
+// Keeps `root`'s probed capabilities for the next roots, once.
+void KeepCapabilities(const std::string& root) {
+  namespace fs = std::filesystem;
+  if (!CapabilitiesCache().empty()) return;
+  const fs::path probed = fs::path(root) / kCapabilitiesDir;
+  std::error_code error;
+  if (fs::is_empty(probed, error) || error) return;
+  auto dir = TempDir::Create("snapsim-lvq-caps-");
+  if (!dir.ok()) return;
+  static std::optional<TempDir> kept;  // removed at exit with the process
+  kept.emplace(std::move(*dir));
+  fs::copy(probed, kept->path(), error);
+  if (error || !cleanup::RegisterFolder(kept->path())) return;
+  CapabilitiesCache() = kept->path();
+}
+
+}  // namespace
+
+LibvirtQemuBackend::LibvirtQemuBackend(int64_t request_timeout_ms)
+    : request_timeout_ms_(request_timeout_ms) {}
+
+LibvirtQemuBackend::~LibvirtQemuBackend() { End(); }
+
+std::optional<std::string> LibvirtQemuBackend::Probe() {
+  for (const char* program : {"qemu-system-x86_64", "qemu-img", "qemu-io"}) {
+    if (!FindProgram(program)) return fmt::format("{} is not on $PATH", program);
+  }
+  if (access(kQemuDriverModule, R_OK) != 0) {
+    return fmt::format("libvirt's QEMU driver ({}) is not installed "
+                       "(package libvirt-daemon-driver-qemu)", kQemuDriverModule);
+  }
+  if (geteuid() == 0 && getpwnam("nobody") == nullptr) {
+    return std::string("running as root needs the user `nobody` to run libvirt's driver as");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> LibvirtQemuBackend::CannotRun(const scenario::Scenario& scenario) const {
+  if (scenario.hypervisor != Profile::kQemu) {
+    return fmt::format("libvirt-qemu implements the qemu profile only, not {}",
+                       ProfileName(scenario.hypervisor));
+  }
+  if (scenario.disks.size() > 26) return std::string("more than 26 disks (vda..vdz)");
+  for (size_t i = 0; i < scenario.steps.size(); ++i) {
+    const scenario::Action& action = scenario.steps[i].action;
+    std::optional<std::string> reason;
+    if (const auto* create = std::get_if<scenario::Create>(&action)) {
+      if (create->name.empty()) reason = "libvirt names an unnamed snapshot after the clock";
+    } else if (const auto* revert = std::get_if<scenario::Revert>(&action)) {
+      if (revert->suppress_power_on) reason = "suppress-power-on is vSphere's own flag";
+    } else if (const auto* del = std::get_if<scenario::Delete>(&action)) {
+      if (del->suppress_power_on) reason = "suppress-power-on is vSphere's own flag";
+    }
+    if (reason) {
+      return fmt::format("step {} ({}): {}", i + 1, scenario::ActionName(action), *reason);
+    }
+  }
+  return std::nullopt;
+}
+
+void LibvirtQemuBackend::StartWorker() {
+  auto dir = TempDir::Create("snapsim-lvq-");
+  if (!dir.ok()) throw BackendFailure("cannot make a folder for libvirt: " + dir.status().message());
+  dir_.emplace(std::move(*dir));
+  registered_folder_ = dir_->path();
+  if (!cleanup::RegisterFolder(registered_folder_)) {
+    throw BackendFailure(fmt::format("cannot register {} for cleanup", registered_folder_));
+  }
+  LibvirtQemuWorkerSetup setup{dir_->path(), std::nullopt, 0};
+  if (geteuid() == 0) {
+    // libvirt's embedded driver as root wants a `libvirt-qemu` user; as nobody it needs none.
+    const passwd* nobody = getpwnam("nobody");
+    if (nobody == nullptr) throw BackendFailure("no user `nobody` to run libvirt's driver as");
+    setup.uid = nobody->pw_uid;
+    setup.gid = nobody->pw_gid;
+    if (chown(dir_->path().c_str(), nobody->pw_uid, nobody->pw_gid) != 0) {
+      throw BackendFailure(fmt::format("chown {}: {}", dir_->path(), strerror(errno)));
+    }
+  }
+  SeedCapabilities(dir_->path(), setup);
+  const int log = open(dir_->File("worker.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+    throw BackendFailure(fmt::format("socketpair: {}", strerror(errno)));
+  }
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
+    if (log >= 0) dup2(log, STDOUT_FILENO), dup2(log, STDERR_FILENO);
+    RunLibvirtQemuWorker(fds[1], setup);
+  }
+  close(fds[1]);
+  if (log >= 0) close(log);
+  if (pid < 0) {
+    close(fds[0]);
+    throw BackendFailure(fmt::format("fork: {}", strerror(errno)));
+  }
+  worker_pid_ = pid;
+  fd_ = fds[0];
+  cleanup::RegisterPid(pid);
+  std::optional<Json> hello = ReceiveJsonLine(fd_, buffer_, request_timeout_ms_);
+  if (!hello) throw BackendFailure("libvirt-qemu worker ended before it was ready");
+  if (!hello->value("ok", false)) {
+    throw BackendFailure("libvirt-qemu worker: " + hello->value("failure", std::string("?")));
+  }
+}
+
+void LibvirtQemuBackend::Begin(const scenario::Scenario& scenario) {
+  End();
+  StartWorker();
+  std::string disks_xml;
+  Json disks = Json::array();
+  const auto specs = scenario.disks.empty()
+                         ? std::vector<scenario::DiskSpec>{{"vda", scenario::kDefaultDiskSizeBytes}}
+                         : scenario.disks;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const std::string target = fmt::format("vd{}", static_cast<char>('a' + i));
+    targets_[specs[i].name] = target;
+    const std::string file = target + ".qcow2";
+    disks.push_back({{"file", file}, {"size", specs[i].size_bytes}});
+    disks_xml += fmt::format(
+        "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        "<source file='{}'/><target dev='{}' bus='virtio'/></disk>",
+        XmlText(dir_->File("disks/" + file)), target);
+  }
+  Call({{"op", "begin"},
+        {"domain", DomainName(scenario)},
+        {"xml", DomainXml(DomainName(scenario), disks_xml)},
+        {"disks", disks},
+        {"state", scenario.initial_state == PowerState::kShutoff  ? "shutoff"
+                  : scenario.initial_state == PowerState::kPaused ? "paused"
+                                                                  : "running"}});
+}
+
+void LibvirtQemuBackend::End() {
+  if (fd_ >= 0) {
+    try {
+      Call({{"op", "end"}});
+    } catch (const BackendFailure&) {
+      // The worker is killed below; QEMU too if libvirt could not destroy it.
+    }
+    close(fd_);
+    fd_ = -1;
+  }
+  if (worker_pid_ > 0) {
+    Reap(worker_pid_, 10'000);
+    cleanup::ForgetPid(worker_pid_);
+    worker_pid_ = -1;
+  }
+  if (qemu_pid_ > 0) {
+    if (IsQemu(qemu_pid_)) kill(qemu_pid_, SIGKILL);  // normally gone: libvirt destroyed it
+    cleanup::ForgetPid(qemu_pid_);
+    qemu_pid_ = 0;
+  }
+  if (dir_) KeepCapabilities(dir_->path());
+  if (dir_) dir_->Remove();
+  dir_.reset();
+  if (!registered_folder_.empty()) cleanup::ForgetFolder(registered_folder_);
+  registered_folder_.clear();
+  buffer_.clear();
+  targets_.clear();
+  next_overlay_ = 1;
+}
+
+}  // namespace snapsim::simulator
