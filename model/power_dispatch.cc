@@ -24,7 +24,15 @@ class RulesHooks : public PowerHooks {
         verdict_ = CheckRevert(domain_, state, std::get<scenario::Revert>(action_), &revert_);
         break;
       default:
-        verdict_ = Status::Ok();
+        // A power step the table has a row for: the profile may still refuse it (esx:
+        // shutdown of a paused domain).
+        if (auto refusal = PowerRefusal(domain_.profile, op, state)) {
+          verdict_ = Status::Error(*refusal, fmt::format("{} is not valid while the domain is {}",
+                                                         scenario::ActionName(action_),
+                                                         PowerStateName(state)));
+        } else {
+          verdict_ = Status::Ok();
+        }
         break;
     }
     return verdict_.ok();

@@ -75,11 +75,11 @@ struct PowerFront : msm::front::state_machine_def<PowerFront> {
 // ---- Transition table ---------------------------------------------------------------
   struct transition_table : mpl::vector23<
       //  Start     Event             Next      Action           Guard
-      Row<Shutoff,  Start,            Running,  none,            none>,
-      Row<Running,  Shutdown,         Shutoff,  none,            none>,
-      Row<Paused,   Shutdown,         Shutoff,  none,            none>,
-      Row<Running,  Pause,            Paused,   none,            none>,
-      Row<Paused,   Resume,           Running,  none,            none>,
+      Row<Shutoff,  Start,            Running,  none,            RulesAllow>   ,
+      Row<Running,  Shutdown,         Shutoff,  none,            RulesAllow>   ,
+      Row<Paused,   Shutdown,         Shutoff,  none,            RulesAllow>   ,
+      Row<Running,  Pause,            Paused,   none,            RulesAllow>   ,
+      Row<Paused,   Resume,           Running,  none,            RulesAllow>   ,
       // snapshot operations: internal transitions, the profile decides
       Row<Shutoff,  CreateSnapshot,   none,     TakeSnapshot,    RulesAllow>   ,
       Row<Running,  CreateSnapshot,   none,     TakeSnapshot,    RulesAllow>   ,

@@ -55,6 +55,17 @@ std::optional<ErrorClass> TestDriverPowerClass(Operation op, std::optional<Error
   return common;
 }
 
+// Evidence over section 8's common power row for `esx` (docs/findings.md F11; scenario
+// scenarios/esx/shutdown_of_a_paused_domain_is_operation_invalid.yaml): libvirt's ESX
+// driver powers off only a powered-on VM; a suspended one is "not powered on".
+std::optional<ErrorClass> EsxDriverPowerClass(Operation op, PowerState state,
+                                              std::optional<ErrorClass> common) {
+  if (op == Operation::kShutdown && state == PowerState::kPaused) {
+    return ErrorClass::kOperationInvalid;
+  }
+  return common;
+}
+
 std::optional<ErrorClass> CommonPowerRefusal(Operation op, PowerState state) {
   // §8 common: power steps in the wrong state -> operation-invalid.
   switch (op) {
@@ -84,7 +95,9 @@ bool IsPowerStep(Operation op) {
 std::optional<ErrorClass> PowerRefusal(Profile profile, Operation op, PowerState state) {
   if (IsPowerStep(op)) {
     const auto common = CommonPowerRefusal(op, state);
-    return profile == Profile::kTest ? TestDriverPowerClass(op, common) : common;
+    if (profile == Profile::kTest) return TestDriverPowerClass(op, common);
+    if (profile == Profile::kEsx) return EsxDriverPowerClass(op, state, common);
+    return common;
   }
   switch (profile) {
     case Profile::kEsx: return esx::PowerRefusal(op, state);

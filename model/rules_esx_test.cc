@@ -53,13 +53,22 @@ TEST(EsxCreate, QuiesceIsAcceptedAndChangesNothing) {
   EXPECT_EQ(m.Snapshots()[0].recorded, "running");
 }
 
-TEST(EsxCreate, HaltPowersOffAfterTheSnapshot) {
+TEST(EsxCreate, HaltIsInvalidArgAsTheRealDriverSays) {
+  // Evidence over section 8 (docs/findings.md F12).
   scenario::Create c{"a"};
   c.halt = true;
   Model m = MakeModel(Profile::kEsx, PowerState::kRunning);
-  Ok(m, c);
-  EXPECT_EQ(m.state(), PowerState::kShutoff);
-  EXPECT_EQ(m.Snapshots()[0].recorded, "running");
+  Fails(m, c, ErrorClass::kInvalidArg);
+  EXPECT_EQ(m.state(), PowerState::kRunning);
+}
+
+TEST(EsxPower, ShutdownOfAPausedDomainIsOperationInvalid) {
+  // Evidence over section 8's common power row (docs/findings.md F11).
+  Model m = MakeModel(Profile::kEsx, PowerState::kPaused);
+  Fails(m, scenario::Shutdown{}, ErrorClass::kOperationInvalid);
+  EXPECT_EQ(m.state(), PowerState::kPaused);
+  Ok(m, scenario::Resume{});
+  Ok(m, scenario::Shutdown{});
 }
 
 TEST(EsxCreate, DuplicateNameIsOperationInvalid) {

@@ -80,6 +80,14 @@ std::optional<std::string> VcsimBackend::CannotRun(const scenario::Scenario& sce
     return fmt::format("vcsim simulates ESX: only the esx profile runs on it, not {}",
                        ProfileName(scenario.hypervisor));
   }
+  for (size_t i = 0; i < scenario.steps.size(); ++i) {
+    const auto* create = std::get_if<scenario::Create>(&scenario.steps[i].action);
+    if (create != nullptr && create->halt) {
+      return fmt::format("step {} (create): `halt` is a libvirt flag; vSphere's "
+                         "CreateSnapshot_Task has none (and libvirt's ESX driver refuses it)",
+                         i + 1);
+    }
+  }
   return std::nullopt;
 }
 
@@ -130,13 +138,8 @@ Status VcsimBackend::Create(const scenario::Create& create) {
                          "vSphere has no external snapshots (CreateSnapshot_Task has no location)");
   }
   const bool memory = create.memory != scenario::MemoryMode::kNo && !create.disk_only;
-  Status status = Call("create", {{"snapshot", create.name}, {"memory", memory},
-                                  {"quiesce", create.quiesce}});
-  if (status.ok() && create.halt) {
-    // What libvirt's ESX driver does for HALT: power off once the snapshot is taken.
-    if (Observe().state != PowerState::kShutoff) status = Call("power_off");
-  }
-  return status;
+  return Call("create", {{"snapshot", create.name}, {"memory", memory},
+                         {"quiesce", create.quiesce}});
 }
 
 Status VcsimBackend::Lookup(const std::string& name) {
