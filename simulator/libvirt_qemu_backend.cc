@@ -130,6 +130,31 @@ void KeepCapabilities(const std::string& root) {
   CapabilitiesCache() = kept->path();
 }
 
+// The guard: blocks until every write end of its pipe is closed (End(), or snapsim dying
+// in any way), then kills each process whose command line mentions `root` (libvirt's
+// QEMU: its monitor socket and pid file live there) and removes `root`.
+[[noreturn]] void RunGuard(int read_fd, const std::string& root) {
+  // Ctrl-C reaches the whole process group: the guard must live on to do its job.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) signal(sig, SIG_IGN);
+  char byte;
+  while (read(read_fd, &byte, 1) != 0 && errno == EINTR) {
+  }
+  const std::string needle = root + "/";
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const int fd = open((entry.path() / "cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    std::string cmdline(8192, '\0');
+    const ssize_t n = read(fd, cmdline.data(), cmdline.size());
+    close(fd);
+    if (n > 0 && cmdline.find(needle) != std::string::npos) kill(std::stoi(name), SIGKILL);
+  }
+  cleanup::RemoveTree(root.c_str());
+  _exit(0);
+}
+
 }  // namespace
 
 LibvirtQemuBackend::LibvirtQemuBackend(int64_t request_timeout_ms)
@@ -194,6 +219,16 @@ void LibvirtQemuBackend::StartWorker() {
     }
   }
   SeedCapabilities(dir_->path(), setup);
+  int guard[2];
+  if (pipe2(guard, O_CLOEXEC) != 0) throw BackendFailure(fmt::format("pipe: {}", strerror(errno)));
+  guard_pid_ = fork();
+  if (guard_pid_ == 0) {
+    close(guard[1]);
+    RunGuard(guard[0], dir_->path());
+  }
+  close(guard[0]);
+  guard_fd_ = guard[1];
+  if (guard_pid_ < 0) throw BackendFailure(fmt::format("fork: {}", strerror(errno)));
   const int log = open(dir_->File("worker.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -204,6 +239,7 @@ void LibvirtQemuBackend::StartWorker() {
   if (pid == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(1);
+    close(guard_fd_);  // only snapsim itself holds the guard's pipe open
     if (log >= 0) dup2(log, STDOUT_FILENO), dup2(log, STDERR_FILENO);
     RunLibvirtQemuWorker(fds[1], setup);
   }
@@ -272,6 +308,10 @@ void LibvirtQemuBackend::End() {
   }
   if (dir_) KeepCapabilities(dir_->path());
   if (dir_) dir_->Remove();
+  if (guard_fd_ >= 0) close(guard_fd_);  // the guard finds nothing left and exits
+  guard_fd_ = -1;
+  if (guard_pid_ > 0) Reap(guard_pid_, 10'000);
+  guard_pid_ = -1;
   dir_.reset();
   if (!registered_folder_.empty()) cleanup::ForgetFolder(registered_folder_);
   registered_folder_.clear();

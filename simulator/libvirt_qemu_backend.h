@@ -14,7 +14,10 @@
 // The driver runs in a worker child (libvirt_qemu_worker.h) that drops to `nobody` when
 // snapsim is root, so no `libvirt-qemu` user is needed. The worker, the domain's QEMU and
 // DIR are registered with cleanup::, and the worker dies with snapsim
-// (PR_SET_PDEATHSIG). Disk bytes are read from the qcow2 files libvirt uses, after a
+// (PR_SET_PDEATHSIG). libvirt daemonizes QEMU, so a QEMU started in the middle of a step
+// is not known to snapsim yet: a guard child (not in the cleanup registry, so it outlives
+// snapsim's signal handlers) waits for snapsim to end and then kills every process whose
+// command line names DIR, and removes DIR. Disk bytes are read from the qcow2 files libvirt uses, after a
 // flush through QEMU while the domain is active.
 
 #include <sys/types.h>
@@ -73,6 +76,8 @@ class LibvirtQemuBackend : public Backend {
   std::string registered_folder_;
   pid_t worker_pid_ = -1;
   int fd_ = -1;
+  pid_t guard_pid_ = -1;
+  int guard_fd_ = -1;  // the guard acts when this closes, also when snapsim dies
   mutable std::string buffer_;
   mutable pid_t qemu_pid_ = 0;
   std::map<std::string, std::string> targets_;  // scenario disk -> vda, vdb, ...

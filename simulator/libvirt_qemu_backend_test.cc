@@ -198,9 +198,17 @@ TEST(LibvirtQemuBackendTest, SnapsimKilledMidRunLeavesNoQemuAndNoFolder) {
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << "status " << status;
+  // The guard finishes after snapsim is gone: give it a bounded moment.
+  auto left_over = [&] {
+    std::vector<std::string> left;
+    for (const auto& entry : fs::directory_iterator(tmp->path())) left.push_back(entry.path());
+    return left;
+  };
+  for (int i = 0; i < 1000 && (Alive(qemu) || !left_over().empty()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_FALSE(Alive(qemu));
-  std::vector<std::string> left;
-  for (const auto& entry : fs::directory_iterator(tmp->path())) left.push_back(entry.path());
+  const std::vector<std::string> left = left_over();
   EXPECT_TRUE(left.empty()) << "left behind: " << (left.empty() ? "" : left.front());
 }
 
