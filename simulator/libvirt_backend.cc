@@ -4,6 +4,7 @@
 #include <libvirt/virterror.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -11,13 +12,20 @@
 #include <fmt/format.h>
 
 namespace snapsim::simulator {
-namespace {
 
-// libvirt prints every error to stderr unless told otherwise; snapsim reports them itself.
-void SilenceLibvirtErrors() {
+void QuietLibvirt() {
   static std::once_flag once;
-  std::call_once(once, [] { virSetErrorFunc(nullptr, [](void*, virErrorPtr) {}); });
+  std::call_once(once, [] {
+    // libvirt's own log prints warnings to stderr (the ESX driver one per unexpected
+    // vSphere property): keep only its errors unless the user configured logging. This
+    // must run before libvirt's first call, which reads the variable.
+    setenv("LIBVIRT_LOG_OUTPUTS", "4:stderr", /*overwrite=*/0);
+    // libvirt prints every error to stderr too; snapsim reports them itself.
+    virSetErrorFunc(nullptr, [](void*, virErrorPtr) {});
+  });
 }
+
+namespace {
 
 // The last libvirt error on this thread as a Status (libvirt keeps errors per thread).
 Status LastError(const char* call) {
@@ -116,13 +124,13 @@ std::optional<Profile> ProfileForLibvirtUri(const std::string& uri) {
 
 LibvirtBackend::LibvirtBackend(std::string name, std::string uri)
     : name_(std::move(name)), uri_(std::move(uri)) {
-  SilenceLibvirtErrors();
+  QuietLibvirt();
 }
 
 LibvirtBackend::~LibvirtBackend() { End(); }
 
 std::optional<std::string> LibvirtBackend::Probe(const std::string& uri) {
-  SilenceLibvirtErrors();
+  QuietLibvirt();
   virConnectPtr connection = virConnectOpen(uri.c_str());
   if (connection == nullptr) {
     return fmt::format("cannot open {}: {}", uri, LastError("virConnectOpen").message());

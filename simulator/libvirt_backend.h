@@ -61,6 +61,10 @@ class LibvirtBackend : public Backend {
   virDomainPtr domain_ = nullptr;
 };
 
+// Quiets libvirt's error printing and warning log (snapsim reports errors itself). Call it
+// before any other libvirt call; every libvirt backend does.
+void QuietLibvirt();
+
 // The rules profile a libvirt URI's driver implements (test://, qemu://, esx://, vbox://).
 std::optional<Profile> ProfileForLibvirtUri(const std::string& uri);
 

@@ -49,6 +49,7 @@ LibvirtEsxBackend::LibvirtEsxBackend() : LibvirtBackend("libvirt-esx", kEsxUriSh
 std::optional<std::string> LibvirtEsxBackend::Probe() {
   if (auto why = VcsimBackend::Probe()) return why;
   // libvirt may be built without its ESX driver (it needs libcurl).
+  QuietLibvirt();
   virConnectPtr connection = virConnectOpen("esx://127.0.0.1:1/?no_verify=1");
   std::string message = connection ? "" : LastLibvirtMessage();
   if (connection) virConnectClose(connection);

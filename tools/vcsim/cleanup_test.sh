@@ -30,8 +30,10 @@ check_clean() {  # $1: what happened
 check_clean "a normal run"
 
 for signal in TERM INT KILL; do
-  # The corpus five times over, so that it is still running when the signal comes.
-  "$snapsim" run scenarios/esx scenarios/esx scenarios/esx scenarios/esx scenarios/esx \
+  # The corpus five times over, so that it is still running when the signal comes. A
+  # background job of a non-interactive shell starts with SIGINT ignored: restore the
+  # default, or SIGINT would never reach snapsim's handler.
+  env --default-signal=INT "$snapsim" run scenarios/esx scenarios/esx scenarios/esx scenarios/esx scenarios/esx \
     --backend "$backend" --quiet >/dev/null 2>&1 &
   pid=$!
   # Kill it once its vcsim is up (the process appears with our TMPDIR).
@@ -39,6 +41,9 @@ for signal in TERM INT KILL; do
   [ -n "$(ours)" ] || { echo "FAIL: no vcsim started for SIG$signal"; exit 1; }
   kill -s "$signal" "$pid"
   wait "$pid" 2>/dev/null
+  status=$?
+  # Killed by the signal (128 + its number), not finished by itself.
+  [ "$status" -gt 128 ] || { echo "FAIL: SIG$signal did not stop snapsim (exit $status)"; exit 1; }
   check_clean "SIG$signal"
 done
 echo "clean after a normal run, SIGTERM, SIGINT and SIGKILL"
