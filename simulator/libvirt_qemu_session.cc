@@ -87,7 +87,10 @@ std::optional<std::string> LibvirtQemuSession::Open() {
 Json LibvirtQemuSession::Handle(const Json& request) {
   const std::string op = request.value("op", "");
   if (op == "begin") return Begin(request);
-  if (op == "end") return Close(), Ok();
+  if (op == "end") {
+    Close();
+    return Ok();
+  }
   if (domain_ == nullptr) throw BackendFailure(fmt::format("`{}` before `begin`", op));
   if (op == "create") {
     SnapshotRef snapshot{virDomainSnapshotCreateXML(

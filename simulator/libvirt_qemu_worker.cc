@@ -31,8 +31,8 @@ constexpr const char* kQemuConf =
 
 std::optional<std::string> Prepare(const LibvirtQemuWorkerSetup& setup) {
   // The parent's handlers would clean up the parent's registry from this process.
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) signal(sig, SIG_DFL);
-  signal(SIGPIPE, SIG_IGN);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) signal(sig, SIG_DFL);
+  signal(SIGPIPE, SIG_IGN);  // a parent that is gone shows as a failed write
   if (setup.uid) {
     if (setgroups(0, nullptr) != 0 || setgid(setup.gid) != 0 || setuid(*setup.uid) != 0) {
       return fmt::format("cannot drop privileges to uid {}: {}", *setup.uid, strerror(errno));
