@@ -87,8 +87,8 @@ bool IsQemu(pid_t pid) {
   return n > 0 && std::strncmp(comm, "qemu", 4) == 0;
 }
 
-// libvirt probes QEMU's capabilities (about 4 s) in every new root and caches the result
-// in ROOT/cache/qemu/capabilities. The binary and the user are the same for every root this
+// libvirt probes QEMU's capabilities (about 2 s) in every new root and caches the result
+// in ROOT/cache/qemu/capabilities, valid while no libvirt file is newer than the probe. The binary and the user are the same for every root this
 // process makes, so the first probe is kept here (a folder removed at exit) and copied in.
 std::string& CapabilitiesCache() {
   static std::string folder;
@@ -257,6 +257,10 @@ void LibvirtQemuBackend::StartWorker() {
   if (!hello->value("ok", false)) {
     throw BackendFailure("libvirt-qemu worker: " + hello->value("failure", std::string("?")));
   }
+  // Kept now, as probed when the connection opened: libvirt probes again whenever one of
+  // its modules (libvirt_storage_file_fs.so, loaded at the first domain start) is newer
+  // than the probe, so a later copy would be stale for the next worker's open.
+  KeepCapabilities(dir_->path());
 }
 
 void LibvirtQemuBackend::Begin(const scenario::Scenario& scenario) {
@@ -306,7 +310,6 @@ void LibvirtQemuBackend::End() {
     cleanup::ForgetPid(qemu_pid_);
     qemu_pid_ = 0;
   }
-  if (dir_) KeepCapabilities(dir_->path());
   if (dir_) dir_->Remove();
   if (guard_fd_ >= 0) close(guard_fd_);  // the guard finds nothing left and exits
   guard_fd_ = -1;
