@@ -57,6 +57,14 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   const bool external = c.disk_only || c.location == scenario::Location::kExternal;
   // §8 qemu create: quiesce without disk-only -> invalid-arg
   if (c.quiesce && !c.disk_only) return Refuse(ErrorClass::kInvalidArg, "quiesce requires disk-only");
+  // Evidence over §8 ("`memory: yes` on a shut-off domain: operation-unsupported (to be
+  // confirmed on the real driver)"): libvirt 9.0's snapshot XML parser refuses it,
+  // xml-error "memory state cannot be saved with offline or disk-only snapshot", before
+  // the name's syntax is looked at (docs/findings.md F17, F20; libvirt-qemu).
+  if (!IsActive(s) && c.memory == scenario::MemoryMode::kYes) {
+    return Refuse(ErrorClass::kXmlError,
+                  "memory state cannot be saved with offline or disk-only snapshot");
+  }
   // §8 qemu create: name containing '/' or starting with '.' -> xml-detail
   if (c.name.find('/') != std::string::npos || (!c.name.empty() && c.name[0] == '.')) {
     return Refuse(ErrorClass::kXmlDetail, fmt::format("invalid snapshot name '{}'", c.name));
@@ -69,10 +77,6 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   if (!external && IsActive(s) && c.memory == scenario::MemoryMode::kNo) {
     return Refuse(ErrorClass::kOperationUnsupported,
                   "internal snapshot of a running VM must include the memory state");
-  }
-  // §8 qemu create: memory: yes on a shut-off domain -> operation-unsupported
-  if (!IsActive(s) && c.memory == scenario::MemoryMode::kYes) {
-    return Refuse(ErrorClass::kOperationUnsupported, "cannot save the memory of a shut-off domain");
   }
   // §8 qemu create: quiesce with disk-only needs a guest agent; there is none
   if (c.quiesce) {

@@ -53,6 +53,7 @@ class QemuBackend : public QemuImgBackend {
  protected:
   Status Revert(const scenario::Revert& revert) override;
   Status Write(const scenario::Write& write) override;
+  Status RefuseXml(const scenario::Create& create) const override;
   Status RefuseCreate(const scenario::Create& create) const override;
   void CreateInternal(Snapshot& snapshot) override;
   void CreateExternal(Snapshot& snapshot) override;

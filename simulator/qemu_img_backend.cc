@@ -160,6 +160,7 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
   if (create.quiesce && !DiskOnlyFlag(create)) {
     return Error(ErrorClass::kInvalidArg, "quiesce requires disk-only");
   }
+  if (Status refused = RefuseXml(create); !refused.ok()) return refused;
   if (create.name.empty()) {
     throw BackendFailure("an unnamed snapshot gets a clock-based name in libvirt; "
                          "CannotRun should have skipped this scenario");

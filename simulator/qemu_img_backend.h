@@ -82,6 +82,8 @@ class QemuImgBackend : public Backend {
   virtual Status Write(const scenario::Write& write);
   // A refusal of `create` that depends on the power state, checked after the duplicate
   // name (none offline).
+  // What libvirt's snapshot XML parser refuses, before the name's syntax (none offline).
+  virtual Status RefuseXml(const scenario::Create& create) const { return Status::Ok(); }
   virtual Status RefuseCreate(const scenario::Create& create) const { return Status::Ok(); }
   virtual void CreateInternal(Snapshot& snapshot);
   virtual void CreateExternal(Snapshot& snapshot);
