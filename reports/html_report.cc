@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "reports/portability.h"
-#include "reports/xml_escape.h"
+#include "core/xml_escape.h"
 
 namespace snapsim::reports {
 namespace {

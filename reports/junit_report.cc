@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "reports/xml_escape.h"
+#include "core/xml_escape.h"
 
 namespace snapsim::reports {
 namespace {

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "core/xml_escape.h"
+
 namespace snapsim::simulator {
 
 void QuietLibvirt() {
@@ -44,20 +46,8 @@ Status LastError(const char* call) {
   return Status::Error(*error_class, message);
 }
 
-std::string XmlText(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '\'') out += "&apos;";
-    else out += c;
-  }
-  return out;
-}
-
 std::string SnapshotXml(const scenario::Create& create) {
-  std::string xml = "<domainsnapshot><name>" + XmlText(create.name) + "</name>";
+  std::string xml = "<domainsnapshot><name>" + XmlEscape(create.name) + "</name>";
   if (create.memory == scenario::MemoryMode::kNo) {
     xml += "<memory snapshot='no'/>";
   } else if (create.memory == scenario::MemoryMode::kYes) {
@@ -71,7 +61,7 @@ std::string DomainXml(const std::string& uri, const std::string& name) {
   return fmt::format(
       "<domain type='{}'><name>{}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
       "<os><type arch='x86_64'>hvm</type></os></domain>",
-      type, XmlText(name));
+      type, XmlEscape(name));
 }
 
 std::string DomainNameFor(const scenario::Scenario& scenario) {
@@ -112,6 +102,24 @@ int ListSnapshotsByName(virDomainPtr domain, virDomainSnapshotPtr** snapshots) {
 
 }  // namespace
 
+std::optional<std::string> StepLibvirtCannotSend(const scenario::Scenario& scenario) {
+  for (size_t i = 0; i < scenario.steps.size(); ++i) {
+    const scenario::Action& action = scenario.steps[i].action;
+    std::optional<std::string> reason;
+    if (const auto* create = std::get_if<scenario::Create>(&action)) {
+      if (create->name.empty()) reason = "libvirt names an unnamed snapshot after the clock";
+    } else if (const auto* revert = std::get_if<scenario::Revert>(&action)) {
+      if (revert->suppress_power_on) reason = "suppress-power-on is vSphere's own flag; libvirt never sends it";
+    } else if (const auto* del = std::get_if<scenario::Delete>(&action)) {
+      if (del->suppress_power_on) reason = "suppress-power-on is vSphere's own flag; libvirt never sends it";
+    }
+    if (reason) {
+      return fmt::format("step {} ({}): {}", i + 1, scenario::ActionName(action), *reason);
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Profile> ProfileForLibvirtUri(const std::string& uri) {
   static const std::map<std::string, Profile> schemes = {
       {"test", Profile::kTest}, {"qemu", Profile::kQemu}, {"esx", Profile::kEsx},
@@ -146,14 +154,7 @@ std::optional<std::string> LibvirtBackend::CannotRun(const scenario::Scenario& s
     return fmt::format("{} implements the {} profile, not {}", uri_, ProfileName(*profile),
                        ProfileName(scenario.hypervisor));
   }
-  for (const auto& step : scenario.steps) {
-    const auto* del = std::get_if<scenario::Delete>(&step.action);
-    const auto* revert = std::get_if<scenario::Revert>(&step.action);
-    if ((del && del->suppress_power_on) || (revert && revert->suppress_power_on)) {
-      return std::string("suppress-power-on is vSphere's own flag; libvirt never sends it");
-    }
-  }
-  return std::nullopt;
+  return StepLibvirtCannotSend(scenario);
 }
 
 void LibvirtBackend::Begin(const scenario::Scenario& scenario) {

@@ -61,6 +61,10 @@ class LibvirtBackend : public Backend {
   virDomainPtr domain_ = nullptr;
 };
 
+// The first step libvirt's API cannot express (an unnamed snapshot, which libvirt would
+// name after the clock; vSphere's suppress-power-on), as a skip reason, or nullopt.
+std::optional<std::string> StepLibvirtCannotSend(const scenario::Scenario& scenario);
+
 // Quiets libvirt's error printing and warning log (snapsim reports errors itself). Call it
 // before any other libvirt call; every libvirt backend does.
 void QuietLibvirt();

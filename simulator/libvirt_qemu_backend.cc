@@ -16,7 +16,9 @@
 
 #include <fmt/format.h>
 
+#include "core/xml_escape.h"
 #include "simulator/cleanup.h"
+#include "simulator/libvirt_backend.h"
 #include "simulator/libvirt_qemu_worker.h"
 #include "simulator/process.h"
 
@@ -27,18 +29,6 @@ using Json = nlohmann::json;
 
 constexpr const char* kQemuDriverModule =
     "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so";
-
-std::string XmlText(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '\'') out += "&apos;";
-    else out += c;
-  }
-  return out;
-}
 
 std::string DomainName(const scenario::Scenario& scenario) {
   std::string name = "snapsim-";
@@ -52,7 +42,7 @@ std::string DomainXml(const std::string& name, const std::string& disks_xml) {
       "<domain type='qemu'><name>{}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
       "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>{}"
       "<video><model type='none'/></video><memballoon model='none'/></devices></domain>",
-      XmlText(name), disks_xml);
+      XmlEscape(name), disks_xml);
 }
 
 std::string StepName(const scenario::Action& action) {
@@ -182,21 +172,7 @@ std::optional<std::string> LibvirtQemuBackend::CannotRun(const scenario::Scenari
                        ProfileName(scenario.hypervisor));
   }
   if (scenario.disks.size() > 26) return std::string("more than 26 disks (vda..vdz)");
-  for (size_t i = 0; i < scenario.steps.size(); ++i) {
-    const scenario::Action& action = scenario.steps[i].action;
-    std::optional<std::string> reason;
-    if (const auto* create = std::get_if<scenario::Create>(&action)) {
-      if (create->name.empty()) reason = "libvirt names an unnamed snapshot after the clock";
-    } else if (const auto* revert = std::get_if<scenario::Revert>(&action)) {
-      if (revert->suppress_power_on) reason = "suppress-power-on is vSphere's own flag";
-    } else if (const auto* del = std::get_if<scenario::Delete>(&action)) {
-      if (del->suppress_power_on) reason = "suppress-power-on is vSphere's own flag";
-    }
-    if (reason) {
-      return fmt::format("step {} ({}): {}", i + 1, scenario::ActionName(action), *reason);
-    }
-  }
-  return std::nullopt;
+  return StepLibvirtCannotSend(scenario);
 }
 
 void LibvirtQemuBackend::StartWorker() {
@@ -279,7 +255,7 @@ void LibvirtQemuBackend::Begin(const scenario::Scenario& scenario) {
     disks_xml += fmt::format(
         "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
         "<source file='{}'/><target dev='{}' bus='virtio'/></disk>",
-        XmlText(dir_->File("disks/" + file)), target);
+        XmlEscape(dir_->File("disks/" + file)), target);
   }
   Call({{"op", "begin"},
         {"domain", DomainName(scenario)},

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "simulator/cleanup.h"
+#include "simulator/libvirt_backend.h"
 #include "simulator/process.h"
 
 namespace snapsim::simulator {
@@ -46,21 +47,7 @@ std::optional<std::string> QemuBackend::CannotRun(const scenario::Scenario& scen
     return fmt::format("qemu implements the qemu profile only, not {}",
                        ProfileName(scenario.hypervisor));
   }
-  for (size_t i = 0; i < scenario.steps.size(); ++i) {
-    const scenario::Action& action = scenario.steps[i].action;
-    std::optional<std::string> reason;
-    if (const auto* create = std::get_if<scenario::Create>(&action)) {
-      if (create->name.empty()) reason = "libvirt names an unnamed snapshot after the clock";
-    } else if (const auto* revert = std::get_if<scenario::Revert>(&action)) {
-      if (revert->suppress_power_on) reason = "suppress-power-on is vSphere's own flag";
-    } else if (const auto* del = std::get_if<scenario::Delete>(&action)) {
-      if (del->suppress_power_on) reason = "suppress-power-on is vSphere's own flag";
-    }
-    if (reason) {
-      return fmt::format("step {} ({}): {}", i + 1, scenario::ActionName(action), *reason);
-    }
-  }
-  return std::nullopt;
+  return StepLibvirtCannotSend(scenario);
 }
 
 void QemuBackend::Begin(const scenario::Scenario& scenario) {

@@ -1,6 +1,6 @@
-#include "reports/xml_escape.h"
+#include "core/xml_escape.h"
 
-namespace snapsim::reports {
+namespace snapsim {
 
 std::string XmlEscape(std::string_view text) {
   std::string out;
@@ -24,4 +24,4 @@ std::string XmlEscape(std::string_view text) {
   return out;
 }
 
-}  // namespace snapsim::reports
+}  // namespace snapsim
