@@ -263,23 +263,21 @@ Status LibvirtBackend::Revert(const scenario::Revert& revert) {
              : Status::Ok();
 }
 
-Observation LibvirtBackend::Observe() {
+Result<Observation> ObserveDomain(virDomainPtr domain) {
   Observation observation;
   int state = 0, reason = 0;
-  if (virDomainGetState(domain_, &state, &reason, 0) < 0) {
-    throw BackendFailure("virDomainGetState: " + LastError("virDomainGetState").message());
-  }
+  if (virDomainGetState(domain, &state, &reason, 0) < 0) return LastError("virDomainGetState");
   observation.state = state == VIR_DOMAIN_PAUSED                               ? PowerState::kPaused
                       : state == VIR_DOMAIN_RUNNING || state == VIR_DOMAIN_BLOCKED ? PowerState::kRunning
                                                                                    : PowerState::kShutoff;
-  if (virDomainHasCurrentSnapshot(domain_, 0) == 1) {
-    SnapshotRef current{virDomainSnapshotCurrent(domain_, 0)};
+  if (virDomainHasCurrentSnapshot(domain, 0) == 1) {
+    SnapshotRef current{virDomainSnapshotCurrent(domain, 0)};
     if (current.ptr) observation.current = virDomainSnapshotGetName(current.ptr);
   }
   virDomainSnapshotPtr* snapshots = nullptr;
-  int count = virDomainListAllSnapshots(domain_, &snapshots, 0);
-  if (count < 0) count = ListSnapshotsByName(domain_, &snapshots);  // the ESX driver
-  if (count < 0) throw BackendFailure("virDomainListAllSnapshots: " + LastError("list").message());
+  int count = virDomainListAllSnapshots(domain, &snapshots, 0);
+  if (count < 0) count = ListSnapshotsByName(domain, &snapshots);  // the ESX driver
+  if (count < 0) return LastError("virDomainListAllSnapshots");
   std::map<std::string, std::vector<std::string>> children;  // parent ("" = root) -> names
   for (int i = 0; i < count; ++i) {
     SnapshotRef parent{virDomainSnapshotGetParent(snapshots[i], 0)};
@@ -296,6 +294,12 @@ Observation LibvirtBackend::Observe() {
   };
   observation.forest = build("");
   return observation;
+}
+
+Observation LibvirtBackend::Observe() {
+  auto observation = ObserveDomain(domain_);
+  if (!observation.ok()) throw BackendFailure("observe: " + observation.status().ToString());
+  return *observation;
 }
 
 void LibvirtBackend::RemoveDomain(virDomainPtr domain) {

@@ -65,6 +65,11 @@ class LibvirtBackend : public Backend {
 // name after the clock; vSphere's suppress-power-on), as a skip reason, or nullopt.
 std::optional<std::string> StepLibvirtCannotSend(const scenario::Scenario& scenario);
 
+// What `domain` shows: power state, current snapshot and forest (drivers without
+// virDomainListAllSnapshots, like ESX, through the older name lists). Error: the failing
+// call's libvirt error.
+Result<Observation> ObserveDomain(virDomainPtr domain);
+
 // Quiets libvirt's error printing and warning log (snapsim reports errors itself). Call it
 // before any other libvirt call; every libvirt backend does.
 void QuietLibvirt();

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "simulator/backend.h"
+#include "simulator/libvirt_backend.h"
 #include "core/seeded_stream.h"
 #include "simulator/qemu_img_tools.h"
 
@@ -227,36 +228,28 @@ std::map<std::string, std::string> LibvirtQemuSession::ActiveFiles() {
   return DiskSourcesInXml(text);
 }
 
+namespace {
+
+// A tree as a list of [name, tree] pairs, in libvirt's order.
+Json TreeToJson(const scenario::Tree& tree) {
+  Json pairs = Json::array();
+  for (const auto& [name, child] : tree.children) pairs.push_back({name, TreeToJson(child)});
+  return pairs;
+}
+
+}  // namespace
+
 Json LibvirtQemuSession::Observe() {
-  int state = 0, reason = 0;
-  if (virDomainGetState(domain_, &state, &reason, 0) < 0) return LibvirtError("virDomainGetState");
+  auto observation = ObserveDomain(domain_);  // the same reading as every libvirt backend
+  if (!observation.ok()) {
+    return {{"ok", false},
+            {"code", ErrorClassNumber(observation.status().error_class())},
+            {"message", observation.status().message()}};
+  }
   Json reply = Ok();
-  reply["state"] = state == VIR_DOMAIN_PAUSED                                  ? "paused"
-                   : state == VIR_DOMAIN_RUNNING || state == VIR_DOMAIN_BLOCKED ? "running"
-                                                                                : "shutoff";
-  if (virDomainHasCurrentSnapshot(domain_, 0) == 1) {
-    SnapshotRef current{virDomainSnapshotCurrent(domain_, 0)};
-    if (current.ptr) reply["current"] = virDomainSnapshotGetName(current.ptr);
-  }
-  virDomainSnapshotPtr* snapshots = nullptr;
-  const int count = virDomainListAllSnapshots(domain_, &snapshots, 0);
-  if (count < 0) return LibvirtError("virDomainListAllSnapshots");
-  std::map<std::string, std::vector<std::string>> children;  // parent ("" = root) -> names
-  for (int i = 0; i < count; ++i) {
-    SnapshotRef parent{virDomainSnapshotGetParent(snapshots[i], 0)};
-    if (parent.ptr == nullptr) virResetLastError();  // a root has no parent
-    children[parent.ptr ? virDomainSnapshotGetName(parent.ptr) : ""].push_back(
-        virDomainSnapshotGetName(snapshots[i]));
-    virDomainSnapshotFree(snapshots[i]);
-  }
-  free(snapshots);
-  // A tree is a list of [name, tree] pairs, in libvirt's order.
-  std::function<Json(const std::string&)> build = [&](const std::string& parent) {
-    Json tree = Json::array();
-    for (const std::string& name : children[parent]) tree.push_back({name, build(name)});
-    return tree;
-  };
-  reply["tree"] = build("");
+  reply["state"] = std::string(PowerStateName(observation->state));
+  if (observation->current) reply["current"] = *observation->current;
+  reply["tree"] = TreeToJson(observation->forest);
   return reply;
 }
 
