@@ -12,7 +12,9 @@ std::optional<ErrorClass> PowerRefusal(Operation op, PowerState state) {
 
 std::string Accepts(Operation op) {
   switch (op) {
-    case Operation::kCreate: return "memory, disk-only, quiesce; halt -> invalid-arg; duplicate -> operation-invalid";
+    case Operation::kCreate:
+      return "memory, disk-only, quiesce; halt -> invalid-arg; external -> config-unsupported; "
+             "duplicate -> operation-invalid";
     case Operation::kDelete: return "children, metadata-only (no-op); children-only -> invalid-arg";
     case Operation::kRevert: return "suppress-power-on; ends in the recorded state";
     default: return "ok";
@@ -25,9 +27,13 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   // esxDomainSnapshotCreateXML`, as section 2.1 reads its code (docs/findings.md F12;
   // scenarios/esx/create_with_halt_is_invalid_arg.yaml).
   if (c.halt) return Refuse(ErrorClass::kInvalidArg, "unsupported flags (halt)");
-  // §8 esx create: location: external -> invalid-arg
+  // Evidence over §8 esx create ("location: external: invalid-arg"): libvirt 9.0's ESX
+  // driver accepts the flags, parses the XML and refuses any snapshot naming disks
+  // (VIR_ERR_CONFIG_UNSUPPORTED) before it looks the name up: with a taken name too
+  // (docs/findings.md F13, docs/model.md decision 22;
+  // scenarios/esx/create_duplicate_name_and_external_location_are_refused.yaml).
   if (c.location == scenario::Location::kExternal) {
-    return Refuse(ErrorClass::kInvalidArg, "esx snapshots cannot be external");
+    return Refuse(ErrorClass::kConfigUnsupported, "disk snapshots not supported yet");
   }
   // §8 esx create: duplicate name -> operation-invalid
   if (d.forest.Find(c.name, Profile::kEsx) != kNoNode) {

@@ -78,10 +78,30 @@ TEST(EsxCreate, DuplicateNameIsOperationInvalid) {
   Fails(m, Create("a"), ErrorClass::kOperationInvalid);
 }
 
-TEST(EsxCreate, LocationExternalIsInvalidArg) {
+TEST(EsxCreate, LocationExternalIsConfigUnsupportedAsTheRealDriverSays) {
+  // Evidence over section 8 (docs/findings.md F13): in any power state, with or without
+  // memory, and before the duplicate-name check.
+  for (PowerState s : {PowerState::kShutoff, PowerState::kRunning, PowerState::kPaused}) {
+    Model m = MakeModel(Profile::kEsx, s);
+    Ok(m, Create("a"));
+    for (const char* name : {"b", "a"}) {
+      scenario::Create c{name};
+      c.location = Location::kExternal;
+      Fails(m, c, ErrorClass::kConfigUnsupported);
+      c.memory = MemoryMode::kNo;
+      Fails(m, c, ErrorClass::kConfigUnsupported);
+    }
+    EXPECT_EQ(m.Snapshots().size(), 1u);
+    EXPECT_EQ(m.current(), "a");
+    EXPECT_EQ(m.state(), s);
+  }
+}
+
+TEST(EsxCreate, HaltIsCheckedBeforeLocationExternal) {
   scenario::Create c{"a"};
   c.location = Location::kExternal;
-  Model m = MakeModel(Profile::kEsx);
+  c.halt = true;
+  Model m = MakeModel(Profile::kEsx, PowerState::kRunning);
   Fails(m, c, ErrorClass::kInvalidArg);
 }
 

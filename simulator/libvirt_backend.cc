@@ -46,12 +46,21 @@ Status LastError(const char* call) {
   return Status::Error(*error_class, message);
 }
 
-std::string SnapshotXml(const scenario::Create& create) {
+// The snapshot XML for `create` on a domain with `disks`. `location: external` is what
+// libvirt expresses as every disk's `<disk name='D' snapshot='external'/>`.
+std::string SnapshotXml(const scenario::Create& create, const std::vector<std::string>& disks) {
   std::string xml = "<domainsnapshot><name>" + XmlEscape(create.name) + "</name>";
   if (create.memory == scenario::MemoryMode::kNo) {
     xml += "<memory snapshot='no'/>";
   } else if (create.memory == scenario::MemoryMode::kYes) {
     xml += "<memory snapshot='internal'/>";
+  }
+  if (create.location == scenario::Location::kExternal) {
+    xml += "<disks>";
+    for (const std::string& disk : disks) {
+      xml += "<disk name='" + XmlEscape(disk) + "' snapshot='external'/>";
+    }
+    xml += "</disks>";
   }
   return xml + "</domainsnapshot>";
 }
@@ -160,6 +169,8 @@ std::optional<std::string> LibvirtBackend::CannotRun(const scenario::Scenario& s
 void LibvirtBackend::Begin(const scenario::Scenario& scenario) {
   End();
   domain_name_ = DomainNameFor(scenario);
+  disk_names_.clear();
+  for (const scenario::DiskSpec& disk : scenario.disks) disk_names_.push_back(disk.name);
   connection_ = OpenConnection();
   domain_ = DefineDomain(scenario);
 }
@@ -223,14 +234,17 @@ Status LibvirtBackend::Power(const scenario::Action& action) {
 
 Status LibvirtBackend::Create(const scenario::Create& create) {
   unsigned int flags = 0;
-  // `location: external` is a disk-only external snapshot (section 8: full-system
-  // external snapshots are not modelled); libvirt makes disk-only snapshots external.
+  // Section 8 models `location: external` as an external disk-only snapshot (full-system
+  // external snapshots are not modelled): every disk external in the XML, and the
+  // DISK_ONLY flag, as the libvirt-qemu backend sends it. The flag alone is `disk-only`,
+  // which drivers without external snapshots may take as a memoryless snapshot (ESX).
   if (create.disk_only || create.location == scenario::Location::kExternal) {
     flags |= VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY;
   }
   if (create.quiesce) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE;
   if (create.halt) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_HALT;
-  SnapshotRef snapshot{virDomainSnapshotCreateXML(domain_, SnapshotXml(create).c_str(), flags)};
+  const std::string xml = SnapshotXml(create, disk_names_);
+  SnapshotRef snapshot{virDomainSnapshotCreateXML(domain_, xml.c_str(), flags)};
   return snapshot.ptr == nullptr ? LastError("virDomainSnapshotCreateXML") : Status::Ok();
 }
 

@@ -11,6 +11,7 @@
 // harness's and are checked on the model only.
 
 #include <string>
+#include <vector>
 
 #include "simulator/backend.h"
 
@@ -57,6 +58,7 @@ class LibvirtBackend : public Backend {
   std::string name_;
   std::string uri_;
   std::string domain_name_;
+  std::vector<std::string> disk_names_;  // the scenario's, for `location: external`
   virConnectPtr connection_ = nullptr;
   virDomainPtr domain_ = nullptr;
 };

@@ -134,8 +134,9 @@ Status VcsimBackend::Power(const scenario::Action& action) {
 
 Status VcsimBackend::Create(const scenario::Create& create) {
   if (create.location == scenario::Location::kExternal) {
-    return Status::Error(ErrorClass::kInvalidArg,
-                         "vSphere has no external snapshots (CreateSnapshot_Task has no location)");
+    // CreateSnapshot_Task has no location; libvirt's ESX driver, the profile's authority,
+    // refuses any snapshot XML naming disks with this class and message (F13).
+    return Status::Error(ErrorClass::kConfigUnsupported, "disk snapshots not supported yet");
   }
   const bool memory = create.memory != scenario::MemoryMode::kNo && !create.disk_only;
   return Call("create", {{"snapshot", create.name}, {"memory", memory},
