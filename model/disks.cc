@@ -172,6 +172,30 @@ void DiskSet::DropPoint(NodeId id, bool images) {
   }
 }
 
+int DiskSet::PointOffActiveChain(NodeId id) const {
+  for (size_t i = 0; i < disks_.size(); ++i) {
+    const Disk& disk = disks_[i];
+    bool below = false;
+    for (int l = disk.layers[disk.active].backing; l >= 0 && !below; l = disk.layers[l].backing) {
+      below = l == disk.points[id];
+    }
+    if (!below) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int DiskSet::TableOutsideActiveImage(NodeId id) const {
+  // A table is kept beside the active table of the image it was taken in, on the same
+  // backing; a revert into a frozen image clones that image on the same backing too.
+  for (size_t i = 0; i < disks_.size(); ++i) {
+    const Disk& disk = disks_[i];
+    if (disk.layers[disk.points[id]].backing != disk.layers[disk.active].backing) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
 void DiskSet::ReleasePoint(Disk& disk, int point) {
   PhysLayer& layer = disk.layers[point];
   if (layer.kind == Kind::kTable || layer.dependents == 0) {

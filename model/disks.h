@@ -52,6 +52,13 @@ class DiskSet {
   // what only the point needed; without (metadata-only) the images stay as they are.
   void DropPoint(NodeId id, bool images);
 
+  // libvirt 9.0's chain lookups (qemu), each naming the first disk that fails, or -1:
+  // the image frozen for external snapshot `id` is not below the active image (so the
+  // overlay written after it is not in the domain's backing chain) ...
+  int PointOffActiveChain(NodeId id) const;
+  // ... internal snapshot `id`'s table is not in the image the domain uses now.
+  int TableOutsideActiveImage(NodeId id) const;
+
   const merge::ExtentMap& Current(int disk) const { return *disks_[disk].current; }
   // Snapshot `id`'s view of `disk` (a snapshot that exists).
   const merge::ExtentMap& View(NodeId id, int disk) const { return *disks_[disk].views[id]; }

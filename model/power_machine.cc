@@ -73,13 +73,14 @@ struct PowerFront : msm::front::state_machine_def<PowerFront> {
   struct GuestWrite : PerformDef<Operation::kWrite> { static constexpr const char* kName = "GuestWrite"; };
 
 // ---- Transition table ---------------------------------------------------------------
-  struct transition_table : mpl::vector23<
+  struct transition_table : mpl::vector24<
       //  Start     Event             Next      Action           Guard
       Row<Shutoff,  Start,            Running,  none,            RulesAllow>   ,
       Row<Running,  Shutdown,         Shutoff,  none,            RulesAllow>   ,
       Row<Paused,   Shutdown,         Shutoff,  none,            RulesAllow>   ,
       Row<Running,  Pause,            Paused,   none,            RulesAllow>   ,
       Row<Paused,   Resume,           Running,  none,            RulesAllow>   ,
+      Row<Paused,   Pause,            none,     none,            RulesAllow>   ,  // qemu: a no-op
       // snapshot operations: internal transitions, the profile decides
       Row<Shutoff,  CreateSnapshot,   none,     TakeSnapshot,    RulesAllow>   ,
       Row<Running,  CreateSnapshot,   none,     TakeSnapshot,    RulesAllow>   ,

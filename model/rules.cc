@@ -66,6 +66,16 @@ std::optional<ErrorClass> EsxDriverPowerClass(Operation op, PowerState state,
   return common;
 }
 
+// Evidence over section 8's common power row for `qemu` (docs/findings.md F18; scenario
+// scenarios/qemu/power_steps_in_the_wrong_state_are_operation_invalid.yaml, on
+// libvirt-qemu): libvirt 9.0's qemuDomainSuspend stops the CPUs only when the domain is
+// not paused yet, so `pause` of a paused domain succeeds and changes nothing.
+std::optional<ErrorClass> QemuDriverPowerClass(Operation op, PowerState state,
+                                               std::optional<ErrorClass> common) {
+  if (op == Operation::kPause && state == PowerState::kPaused) return std::nullopt;
+  return common;
+}
+
 std::optional<ErrorClass> CommonPowerRefusal(Operation op, PowerState state) {
   // §8 common: power steps in the wrong state -> operation-invalid.
   switch (op) {
@@ -97,6 +107,7 @@ std::optional<ErrorClass> PowerRefusal(Profile profile, Operation op, PowerState
     const auto common = CommonPowerRefusal(op, state);
     if (profile == Profile::kTest) return TestDriverPowerClass(op, common);
     if (profile == Profile::kEsx) return EsxDriverPowerClass(op, state, common);
+    if (profile == Profile::kQemu) return QemuDriverPowerClass(op, state, common);
     return common;
   }
   switch (profile) {

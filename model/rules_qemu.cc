@@ -8,31 +8,44 @@ namespace {
 
 bool IsExternal(const SnapshotNode& node) { return node.location == scenario::Location::kExternal; }
 
-// §8 qemu delete, external (9.0 rules), in the order listed.
+// §8 qemu delete, external, as libvirt 9.0 has it (docs/model.md decision 24; evidence
+// over §8's list, which came from later libvirt: 9.0 has no refusal for "current with
+// children", "not in the active chain with children" or "more than one child").
 Status CheckExternalDelete(const Domain& d, NodeId target) {
   const Forest& f = d.forest;
   const SnapshotNode& node = f.node(target);
-  const bool has_children = !node.children.empty();
-  // §8 qemu delete external: current with children -> config-unsupported
-  if (f.current() == target && has_children) {
-    return Refuse(ErrorClass::kConfigUnsupported,
-                  "deletion of active external snapshot that is not a leaf snapshot is not supported");
-  }
-  // §8 qemu delete external: not in the active chain and with children -> config-unsupported
-  const bool in_active_chain = f.current() != kNoNode && f.IsAncestorOrSelf(target, f.current());
-  if (!in_active_chain && has_children) {
-    return Refuse(ErrorClass::kConfigUnsupported,
-                  "deletion of non-leaf external snapshot that is not in active chain is not supported");
-  }
-  // §8 qemu delete external: more than one child -> config-unsupported
-  if (node.children.size() > 1) {
-    return Refuse(ErrorClass::kConfigUnsupported,
-                  "deletion of external disk snapshot with multiple children snapshots not supported");
+  // The overlay written after the snapshot must be in the domain's backing chain
+  // (virStorageSourceChainLookupBySource) -> invalid-arg
+  if (int disk = d.disks.PointOffActiveChain(target); disk >= 0) {
+    return Refuse(ErrorClass::kInvalidArg,
+                  fmt::format("could not find base disk source in disk source chain (disk {})",
+                              d.disks.specs()[disk].name));
   }
   // §8 qemu delete external: parent internal -> operation-unsupported
   if (node.parent != kNoNode && !IsExternal(f.node(node.parent))) {
     return Refuse(ErrorClass::kOperationUnsupported,
                   "deleting external snapshot that has internal snapshot as parent not supported");
+  }
+  return Status::Ok();
+}
+
+// libvirt 9.0's qemuSnapshotDeleteValidate for children and children-only: the
+// descendants (not the target) may not be external; the target may not be external with
+// `children` (§8 qemu delete external, first row).
+Status CheckChildrenDelete(const Domain& d, NodeId target, const scenario::Delete& c) {
+  bool external = false;
+  bool internal = false;
+  for (NodeId n : d.forest.DescendantsPostOrder(target)) {
+    (IsExternal(d.forest.node(n)) ? external : internal) = true;
+  }
+  if (external) {
+    return Refuse(ErrorClass::kConfigUnsupported,
+                  internal ? "deletion of external and internal children disk snapshots not supported"
+                           : "deletion of external children disk snapshots not supported");
+  }
+  if (c.children && IsExternal(d.forest.node(target))) {
+    return Refuse(ErrorClass::kConfigUnsupported,
+                  "deletion of external disk snapshots with children not supported");
   }
   return Status::Ok();
 }
@@ -78,9 +91,16 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
     return Refuse(ErrorClass::kOperationUnsupported,
                   "internal snapshot of a running VM must include the memory state");
   }
-  // §8 qemu create: quiesce with disk-only needs a guest agent; there is none
-  if (c.quiesce) {
-    return Refuse(ErrorClass::kOperationUnsupported, "QEMU guest agent is not configured");
+  // Evidence over §8 ("with it, a guest agent is needed ...: operation-unsupported";
+  // docs/model.md decision 23, findings F19): libvirt 9.0 asks the agent only when it
+  // takes a disk-only snapshot of an active domain (qemuDomainAgentAvailable): a paused
+  // domain is "not running" (operation-invalid), a running one has no agent configured
+  // (argument-unsupported); offline, quiesce is accepted and does nothing.
+  if (c.quiesce && s == PowerState::kPaused) {
+    return Refuse(ErrorClass::kOperationInvalid, "domain is not running");
+  }
+  if (c.quiesce && s == PowerState::kRunning) {
+    return Refuse(ErrorClass::kArgumentUnsupported, "QEMU guest agent is not configured");
   }
   p->location = external ? scenario::Location::kExternal : scenario::Location::kInternal;
   if (external) {
@@ -103,17 +123,18 @@ Status CheckDelete(const Domain& d, PowerState s, const scenario::Delete& c, Del
   *p = PlanTreeDelete(target, c);
   // §8 qemu delete: metadata-only: metadata goes, images untouched (internal and external)
   if (c.metadata_only) return Status::Ok();
-  if (c.children || c.children_only) {
-    // §8 qemu delete external: children/children-only with an external in the set -> config-unsupported
-    bool external = c.children && IsExternal(d.forest.node(target));
-    for (NodeId n : d.forest.DescendantsPostOrder(target)) external |= IsExternal(d.forest.node(n));
-    if (external) {
-      return Refuse(ErrorClass::kConfigUnsupported,
-                    "deletion of external children disk snapshots not supported");
+  // Evidence (docs/model.md decision 25): on an active domain libvirt 9.0 deletes an
+  // internal snapshot only from the image the domain uses now, checked before any flag.
+  if (IsActive(s) && !IsExternal(d.forest.node(target))) {
+    if (int disk = d.disks.TableOutsideActiveImage(target); disk >= 0) {
+      return Refuse(ErrorClass::kOperationUnsupported,
+                    fmt::format("disk image '{}' for internal snapshot '{}' is not the same as "
+                                "disk image currently used by VM",
+                                d.disks.specs()[disk].name, c.name));
     }
-    return Status::Ok();
   }
-  // §8 qemu delete internal: no restriction; external: the 9.0 rules
+  if (c.children || c.children_only) return CheckChildrenDelete(d, target, c);
+  // §8 qemu delete internal: no other restriction; external: the 9.0 rules
   if (IsExternal(d.forest.node(target))) return CheckExternalDelete(d, target);
   return Status::Ok();
 }

@@ -112,9 +112,9 @@ Status QemuBackend::Power(const scenario::Action& action) {
     if (Active()) return Status::Error(ErrorClass::kOperationInvalid, "domain is already running");
     Launch(PowerState::kRunning, std::nullopt);
   } else if (std::holds_alternative<scenario::Pause>(action)) {
-    if (state_ != PowerState::kRunning) {
-      return Status::Error(ErrorClass::kOperationInvalid, "domain is not running");
-    }
+    if (!Active()) return Status::Error(ErrorClass::kOperationInvalid, "domain is not running");
+    // As libvirt's qemuDomainSuspend: a paused domain stays paused (docs/findings.md F18).
+    if (state_ == PowerState::kPaused) return Status::Ok();
     qmp_.Require("stop", nullptr, job_timeout_ms_);
     state_ = PowerState::kPaused;
   } else if (std::holds_alternative<scenario::Resume>(action)) {

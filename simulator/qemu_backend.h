@@ -55,6 +55,7 @@ class QemuBackend : public QemuImgBackend {
   Status Write(const scenario::Write& write) override;
   Status RefuseXml(const scenario::Create& create) const override;
   Status RefuseCreate(const scenario::Create& create) const override;
+  Status RefuseDelete(const Snapshot& snapshot) const override;
   void CreateInternal(Snapshot& snapshot) override;
   void CreateExternal(Snapshot& snapshot) override;
   Status DeleteImages(const Snapshot& snapshot) override;

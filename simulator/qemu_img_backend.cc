@@ -38,15 +38,6 @@ std::optional<std::string> StepCannotRun(const scenario::Action& action) {
   if (const auto* create = std::get_if<scenario::Create>(&action)) {
     if (create->name.empty()) return "libvirt names an unnamed snapshot after the clock";
     if (create->halt) return "`halt` stops a running domain; this domain never runs";
-    if (create->memory == scenario::MemoryMode::kYes) {
-      // Section 8 leaves libvirt's answer open ("to be confirmed on the real driver");
-      // only libvirt itself (libvirt-qemu) can confirm it, not qemu-img.
-      return "`memory: yes` offline is decided by libvirt's XML parser, not by qemu-img";
-    }
-    // Without disk-only, quiesce is refused by a flag check this backend makes itself.
-    if (create->quiesce && DiskOnlyFlag(*create)) {
-      return "`quiesce` needs a guest agent in a running domain";
-    }
   }
   if (const auto* revert = std::get_if<scenario::Revert>(&action)) {
     if (revert->running || revert->paused) {
@@ -152,6 +143,13 @@ Status QemuImgBackend::Write(const scenario::Write& write) {
   }
   throw BackendFailure(fmt::format("write to disk '{}', which the scenario does not declare",
                                    write.disk));
+}
+
+Status QemuImgBackend::RefuseXml(const scenario::Create& create) const {
+  if (create.memory == scenario::MemoryMode::kYes) {
+    return Error(ErrorClass::kXmlError, "memory state cannot be saved with offline or disk-only snapshot");
+  }
+  return Status::Ok();
 }
 
 Status QemuImgBackend::Create(const scenario::Create& create) {

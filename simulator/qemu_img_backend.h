@@ -82,11 +82,15 @@ class QemuImgBackend : public Backend {
   virtual Status Write(const scenario::Write& write);
   // A refusal of `create` that depends on the power state, checked after the duplicate
   // name (none offline).
-  // What libvirt's snapshot XML parser refuses, before the name's syntax (none offline).
-  virtual Status RefuseXml(const scenario::Create& create) const { return Status::Ok(); }
+  // What libvirt's snapshot XML parser refuses, before the name's syntax: memory state
+  // of a shut-off domain (docs/findings.md F17, F20).
+  virtual Status RefuseXml(const scenario::Create& create) const;
+  // What libvirt refuses after the metadata checks; offline, nothing (quiesce is ignored).
   virtual Status RefuseCreate(const scenario::Create& create) const { return Status::Ok(); }
   virtual void CreateInternal(Snapshot& snapshot);
   virtual void CreateExternal(Snapshot& snapshot);
+  // What libvirt refuses before it looks at the delete's flags; offline, nothing.
+  virtual Status RefuseDelete(const Snapshot& target) const { return Status::Ok(); }
   Status CheckExternalDelete(const scenario::Delete& del, const Snapshot& target) const;
   virtual Status DeleteImages(const Snapshot& snapshot);
   Status MergeExternal(const Snapshot& snapshot);
@@ -95,9 +99,7 @@ class QemuImgBackend : public Backend {
   virtual void CommitOverlay(size_t disk, const DiskPoint& point);
   void RemoveFromTree(const std::string& name);
   std::vector<std::string> Descendants(const std::string& name) const;
-  bool InActiveChain(const std::string& name) const;
   bool FileExists(const std::string& file) const;
-  bool FileInUse(const std::string& file, const std::string& except) const;
   std::optional<std::string> BackingOf(const std::string& file) const;
   void RequireStarted() const;
 

@@ -30,6 +30,7 @@ Status QemuImgBackend::Delete(const scenario::Delete& del) {
   }
   const Snapshot& target = snapshots_.at(del.name);
   if (!del.metadata_only) {
+    if (Status refused = RefuseDelete(target); !refused.ok()) return refused;
     if (Status refused = CheckExternalDelete(del, target); !refused.ok()) return refused;
   }
   // Descendants go first, leaves before their parents, so each removal is a plain one
@@ -49,36 +50,41 @@ Status QemuImgBackend::Delete(const scenario::Delete& del) {
   return Status::Ok();
 }
 
-// Section 8's external-delete refusals, in the order libvirt 9.0 meets them.
+// libvirt 9.0's refusals for deleting images (qemuSnapshotDeleteValidate, then the
+// external preparation), in its order (docs/model.md decision 24).
 Status QemuImgBackend::CheckExternalDelete(const scenario::Delete& del,
                                            const Snapshot& target) const {
   if (del.children || del.children_only) {
-    std::vector<std::string> set = Descendants(target.name);
-    if (del.children) set.push_back(target.name);
-    for (const auto& name : set) {
-      if (snapshots_.at(name).external) {
-        return Status::Error(ErrorClass::kConfigUnsupported,
-                             "deletion of external children disk snapshots not supported");
-      }
+    bool external = false;
+    bool internal = false;
+    for (const auto& name : Descendants(target.name)) {
+      (snapshots_.at(name).external ? external : internal) = true;
+    }
+    if (external) {
+      return Status::Error(ErrorClass::kConfigUnsupported,
+                           internal ? "deletion of external and internal children disk "
+                                      "snapshots not supported"
+                                    : "deletion of external children disk snapshots not supported");
+    }
+    if (del.children && target.external) {
+      return Status::Error(ErrorClass::kConfigUnsupported,
+                           "deletion of external disk snapshots with children not supported");
     }
     return Status::Ok();
   }
   if (!target.external) return Status::Ok();
-  const bool has_children = !target.children.empty();
-  if (current_ == target.name && has_children) {
-    return Status::Error(ErrorClass::kConfigUnsupported,
-                         "deletion of active external snapshot that is not a leaf snapshot "
-                         "is not supported");
-  }
-  if (has_children && !InActiveChain(target.name)) {
-    return Status::Error(ErrorClass::kConfigUnsupported,
-                         "deletion of non-leaf external snapshot that is not in active chain "
-                         "is not supported");
-  }
-  if (target.children.size() > 1) {
-    return Status::Error(ErrorClass::kConfigUnsupported,
-                         "deletion of external disk snapshot with multiple children snapshots "
-                         "not supported");
+  // The overlay written after the snapshot must be in the chain the domain uses.
+  for (size_t i = 0; i < disks_.size(); ++i) {
+    bool found = false;
+    for (std::optional<std::string> image = active_[i]; image && !found; image = BackingOf(*image)) {
+      found = *image == target.disks[i].overlay;
+    }
+    if (!found) {
+      return Status::Error(ErrorClass::kInvalidArg,
+                           fmt::format("could not find base disk source in disk source chain "
+                                       "(image '{}' of disk '{}')",
+                                       target.disks[i].overlay, disks_[i].name));
+    }
   }
   if (target.parent && !snapshots_.at(*target.parent).external) {
     return Status::Error(ErrorClass::kOperationUnsupported,
@@ -98,19 +104,6 @@ Status QemuImgBackend::DeleteImages(const Snapshot& snapshot) {
     }
     return Status::Ok();
   }
-  if (current_ != snapshot.name && snapshot.children.empty()) {
-    // A leaf off the active chain has no overlay anyone reads: libvirt unlinks the image
-    // the snapshot froze. It would do so even when that image is still in use (the
-    // domain reverted onto it); that would destroy live data, so such an image is kept.
-    for (const DiskPoint& point : snapshot.disks) {
-      if (!FileInUse(point.file, snapshot.name)) {
-        std::error_code ignored;
-        std::filesystem::remove(dir_->File(point.file), ignored);
-        backing_.erase(point.file);
-      }
-    }
-    return Status::Ok();
-  }
   return MergeExternal(snapshot);
 }
 
@@ -119,22 +112,9 @@ Status QemuImgBackend::DeleteImages(const Snapshot& snapshot) {
 // (`rebase -u`: the data it read through the overlay is in the lower image now), then the
 // overlay removed.
 Status QemuImgBackend::MergeExternal(const Snapshot& snapshot) {
+  // CheckExternalDelete found every overlay in the active chain.
   for (size_t i = 0; i < disks_.size(); ++i) {
     const DiskPoint& point = snapshot.disks[i];
-    std::optional<std::string> above;
-    bool found = false;
-    for (std::optional<std::string> image = active_[i]; image; image = BackingOf(*image)) {
-      if (*image == point.overlay) {
-        found = true;
-        break;
-      }
-      above = image;
-    }
-    if (!found) {
-      return Status::Error(ErrorClass::kInvalidArg,
-                           fmt::format("could not find image '{}' in chain for disk '{}'",
-                                       point.overlay, disks_[i].name));
-    }
     if (BackingOf(point.overlay) != point.file) {
       return Status::Error(ErrorClass::kOperationFailed,
                            "snapshot VM disk source and parent disk source are not the same");
@@ -194,30 +174,6 @@ std::vector<std::string> QemuImgBackend::Descendants(const std::string& name) co
     pending.insert(pending.end(), children.begin(), children.end());
   }
   return out;
-}
-
-// The active chain: the current snapshot and its ancestors.
-bool QemuImgBackend::InActiveChain(const std::string& name) const {
-  for (std::optional<std::string> at = current_; at; at = snapshots_.at(*at).parent) {
-    if (*at == name) return true;
-  }
-  return false;
-}
-
-// Whether `file` is still read: through the backing chain of a disk's active image or
-// of the image another snapshot froze (snapshot `except` is the one going away).
-bool QemuImgBackend::FileInUse(const std::string& file, const std::string& except) const {
-  std::vector<std::string> tops = active_;
-  for (const auto& [name, snapshot] : snapshots_) {
-    if (name == except) continue;
-    for (const DiskPoint& point : snapshot.disks) tops.push_back(point.file);
-  }
-  for (const auto& top : tops) {
-    for (std::optional<std::string> at = top; at; at = BackingOf(*at)) {
-      if (*at == file) return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace snapsim::simulator

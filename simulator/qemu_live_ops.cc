@@ -22,11 +22,7 @@ bool IsExternal(const scenario::Create& create) {
 }  // namespace
 
 Status QemuBackend::RefuseXml(const scenario::Create& create) const {
-  if (!Active() && create.memory == scenario::MemoryMode::kYes) {
-    // libvirt 9.0's snapshot XML parser, seen on libvirt-qemu (docs/findings.md F17, F20).
-    return Status::Error(ErrorClass::kXmlError,
-                         "memory state cannot be saved with offline or disk-only snapshot");
-  }
+  if (!Active()) return QemuImgBackend::RefuseXml(create);
   return Status::Ok();
 }
 
@@ -35,9 +31,14 @@ Status QemuBackend::RefuseCreate(const scenario::Create& create) const {
     return Status::Error(ErrorClass::kOperationUnsupported,
                          "internal snapshot of a running VM must include the memory state");
   }
-  if (create.quiesce) {
-    // The domain has no virtio-serial channel, so no guest agent could freeze it.
-    return Status::Error(ErrorClass::kOperationUnsupported, "QEMU guest agent is not configured");
+  // libvirt asks the guest agent to freeze the guest only for an active domain
+  // (qemuDomainAgentAvailable): it must be running, and this domain has no virtio-serial
+  // channel, so no agent is configured (docs/findings.md F19).
+  if (create.quiesce && state_ == PowerState::kPaused) {
+    return Status::Error(ErrorClass::kOperationInvalid, "domain is not running");
+  }
+  if (create.quiesce && state_ == PowerState::kRunning) {
+    return Status::Error(ErrorClass::kArgumentUnsupported, "QEMU guest agent is not configured");
   }
   return Status::Ok();
 }
@@ -181,18 +182,23 @@ void QemuBackend::WriteChunk(const std::string& node, uint64_t offset_bytes,
   if (!out.empty()) throw BackendFailure(fmt::format("qemu-io {} {}: {}", node, command, out));
 }
 
-Status QemuBackend::DeleteImages(const Snapshot& snapshot) {
-  if (!Active() || snapshot.external) return QemuImgBackend::DeleteImages(snapshot);
+Status QemuBackend::RefuseDelete(const Snapshot& snapshot) const {
+  if (!Active() || snapshot.external) return Status::Ok();
   // libvirt 9.0 deletes an internal snapshot of an active domain only from the images
-  // the domain runs on (a backing image is open read-only in QEMU).
+  // the domain runs on (a backing image is open read-only in QEMU), checked first.
   for (size_t i = 0; i < disks_.size(); ++i) {
     if (snapshot.disks[i].file != active_[i]) {
       return Status::Error(ErrorClass::kOperationUnsupported,
                            fmt::format("disk image '{}' for internal snapshot '{}' is not the "
                                        "same as disk image currently used by VM",
-                                       snapshot.disks[i].file, snapshot.name));
+                                       disks_[i].name, snapshot.name));
     }
   }
+  return Status::Ok();
+}
+
+Status QemuBackend::DeleteImages(const Snapshot& snapshot) {
+  if (!Active() || snapshot.external) return QemuImgBackend::DeleteImages(snapshot);
   // Errors are ignored, as libvirt does ("continue on even in the face of error").
   RunJob("snapshot-delete", {{"tag", snapshot.name}, {"devices", ActiveNodes()}});
   return Status::Ok();
