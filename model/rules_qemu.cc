@@ -74,7 +74,9 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   // confirmed on the real driver)"): libvirt 9.0's snapshot XML parser refuses it,
   // xml-error "memory state cannot be saved with offline or disk-only snapshot", before
   // the name's syntax is looked at (docs/findings.md F17, F20; libvirt-qemu).
-  if (!IsActive(s) && c.memory == scenario::MemoryMode::kYes) {
+  // The same parser refuses memory with `disk-only` in every state (decision 27, found by
+  // snapsim fuzz --hypervisor qemu --backend libvirt-qemu --seed 13).
+  if ((!IsActive(s) || c.disk_only) && c.memory == scenario::MemoryMode::kYes) {
     return Refuse(ErrorClass::kXmlError,
                   "memory state cannot be saved with offline or disk-only snapshot");
   }

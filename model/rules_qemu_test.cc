@@ -78,6 +78,15 @@ TEST(QemuCreate, MemoryYesOnShutoffDomainIsXmlErrorBeforeTheName) {
   Fails(m, c, ErrorClass::kXmlError);
 }
 
+TEST(QemuCreate, MemoryYesWithDiskOnlyIsXmlErrorInEveryState) {
+  for (PowerState s : {PowerState::kShutoff, PowerState::kRunning, PowerState::kPaused}) {
+    scenario::Create c = External(".a");  // the XML parser comes before the name's syntax
+    c.memory = MemoryMode::kYes;
+    Model m = MakeModel(Profile::kQemu, s);
+    Fails(m, c, ErrorClass::kXmlError);
+  }
+}
+
 TEST(QemuCreate, HaltShutsOffAndRecordsTheStateBefore) {
   scenario::Create c{"a"};
   c.halt = true;

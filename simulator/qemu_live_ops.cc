@@ -22,7 +22,8 @@ bool IsExternal(const scenario::Create& create) {
 }  // namespace
 
 Status QemuBackend::RefuseXml(const scenario::Create& create) const {
-  if (!Active()) return QemuImgBackend::RefuseXml(create);
+  // libvirt parses the XML with the offline or disk-only flag: memory state is refused.
+  if (!Active() || create.disk_only) return QemuImgBackend::RefuseXml(create);
   return Status::Ok();
 }
 
