@@ -18,10 +18,12 @@ namespace snapsim::simulator {
 void QuietLibvirt() {
   static std::once_flag once;
   std::call_once(once, [] {
-    // libvirt's own log prints warnings to stderr (the ESX driver one per unexpected
-    // vSphere property): keep only its errors unless the user configured logging. This
+    // libvirt's own log prints warnings (the ESX driver one per unexpected vSphere
+    // property) and every error, expected ones included (a root has no parent), to
+    // stderr. snapsim reports each failure itself with libvirt's message, so the log goes
+    // nowhere unless the user configured it (LIBVIRT_LOG_OUTPUTS=4:stderr shows it). This
     // must run before libvirt's first call, which reads the variable.
-    setenv("LIBVIRT_LOG_OUTPUTS", "4:stderr", /*overwrite=*/0);
+    setenv("LIBVIRT_LOG_OUTPUTS", "4:file:/dev/null", /*overwrite=*/0);
     // libvirt prints every error to stderr too; snapsim reports them itself.
     virSetErrorFunc(nullptr, [](void*, virErrorPtr) {});
   });
