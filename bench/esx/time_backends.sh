@@ -14,6 +14,7 @@
 # Divergent runs exit 1 and are reported, never fatal: only a missing tool or backend
 # makes this script fail.
 set -euo pipefail
+source "$(dirname "$0")/../timing.sh"
 
 snapsim=${1:-build/snapsim}
 corpus=${2:-scenarios/esx}
@@ -27,9 +28,6 @@ for b in "${backends[@]}"; do
   "$snapsim" backends 2>/dev/null | grep -E "^ *$b +available" >/dev/null ||
     { echo "$snapsim: backend $b is not available" >&2; exit 1; }
 done
-
-now() { echo "${EPOCHREALTIME/./}"; }   # microseconds
-seconds() { printf '%d.%03d' $(( $1 / 1000000 )) $(( $1 % 1000000 / 1000 )); }
 
 # The Go build exactly as tools/vcsim/CMakeLists.txt runs it (GOPATH mode, offline), into
 # a private folder: cold with an empty Go cache, then warm from the cache it filled.
@@ -46,22 +44,10 @@ for kind in cold warm; do
 done
 printf '\n'
 
-known=conformance/known_divergences.txt
-# Runs snapsim; sets `took` (microseconds), `verdict` (one case) and `counts` (the
-# summary table's pass/fail/skip/error columns, summed over its backends).
-timed_run() {
-  local start status
-  start=$(now)
-  set +e
-  out=$("$snapsim" run "$@" 2>&1)
-  status=$?
-  set -e
-  took=$(( $(now) - start ))
-  verdict=pass
-  if grep -q '^skip: ' <<<"$out"; then verdict=skip
-  elif [ $status -eq 1 ]; then verdict=FAIL
-  elif [ $status -ne 0 ]; then verdict=ERR
-  fi
+# `timed_run` (bench/timing.sh), then `counts`: the summary table's pass/fail/skip/error
+# columns, summed over the ESX backends.
+esx_run() {
+  timed_run "$snapsim" "$@"
   counts=$(awk '$1 ~ /^(vcsim|libvirt-esx)$/ && NF == 5 { p += $2; f += $3; s += $4; e += $5 }
                 END { printf "%d pass, %d fail, %d skip, %d error", p, f, s, e }' <<<"$out")
 }
@@ -73,8 +59,8 @@ declare -A sum=()
 for file in $(find "$corpus" -name '*.yaml' | sort); do
   printf '%-72s' "${file#"$corpus"/}"
   for b in "${backends[@]}"; do
-    timed_run "$file" --backend "$b"
-    if [ "$verdict" = FAIL ] && grep -q "^$file@$b " "$known" 2>/dev/null; then verdict=known; fi
+    esx_run "$file" --backend "$b"
+    if [ "$verdict" = FAIL ] && known_case "$file" "$b"; then verdict=known; fi
     sum[$b]=$(( ${sum[$b]:-0} + took ))
     printf ' %12s %5s' "$(seconds $took)" "$verdict"
   done
@@ -86,7 +72,7 @@ printf '\n'
 printf '%-72s' "whole corpus (one snapsim run, one simulator)"
 summary=()
 for b in "${backends[@]}"; do
-  timed_run "$corpus" --backend "$b"
+  esx_run "$corpus" --backend "$b"
   summary+=("$b: $counts")
   printf ' %12s %5s' "$(seconds $took)" ""
 done
@@ -94,7 +80,7 @@ printf '\n'
 printf '  %s\n' "${summary[@]}"
 printf '\n'
 
-timed_run "$corpus" --backend "$(IFS=,; echo "${backends[*]}")"
+esx_run "$corpus" --backend "$(IFS=,; echo "${backends[*]}")"
 target=60000000
 printf 'whole corpus on both (snapsim run %s --backend %s): %s s (%s), target < %s s: %s\n' \
   "$corpus" "$(IFS=,; echo "${backends[*]}")" "$(seconds $took)" "$counts" \

@@ -5,9 +5,11 @@
 #
 # SNAPSIM defaults to build/snapsim, CORPUS to scenarios/qemu, the backends to every one of
 # `qemu-img qemu libvirt-qemu` that `snapsim backends` lists as available. Prints one row
-# per scenario (seconds per backend, with the verdict: pass, FAIL, skip, ERR) and the
-# whole-corpus time per backend. Run from the repository root, on a quiet machine.
+# per scenario (seconds per backend, with the verdict: pass, FAIL, skip, ERR, or known for
+# a FAIL that conformance/known_divergences.txt lists) and the whole-corpus time per
+# backend. Run from the repository root, on a quiet machine.
 set -euo pipefail
+source "$(dirname "$0")/../timing.sh"
 
 snapsim=${1:-build/snapsim}
 corpus=${2:-scenarios/qemu}
@@ -22,26 +24,14 @@ if [ ${#backends[@]} -eq 0 ]; then
 fi
 [ ${#backends[@]} -gt 0 ] || { echo "no live backend available" >&2; exit 1; }
 
-now() { echo "${EPOCHREALTIME/./}"; }   # microseconds
-seconds() { printf '%d.%03d' $(( $1 / 1000000 )) $(( $1 % 1000000 / 1000 )); }
-
 printf '%-80s' scenario
 for b in "${backends[@]}"; do printf ' %16s' "$b"; done
 printf '\n'
 for file in $(find "$corpus" -name '*.yaml' | sort); do
   printf '%-80s' "${file#"$corpus"/}"
   for b in "${backends[@]}"; do
-    start=$(now)
-    set +e
-    out=$("$snapsim" run "$file" --backend "$b" --quiet 2>&1)
-    status=$?
-    set -e
-    took=$(( $(now) - start ))
-    verdict=pass
-    if grep -q '^skip: ' <<<"$out"; then verdict=skip
-    elif [ $status -eq 1 ]; then verdict=FAIL
-    elif [ $status -ne 0 ]; then verdict=ERR
-    fi
+    timed_run "$snapsim" "$file" --backend "$b" --quiet
+    if [ "$verdict" = FAIL ] && known_case "$file" "$b"; then verdict=known; fi
     printf ' %10s %5s' "$(seconds $took)" "$verdict"
   done
   printf '\n'
