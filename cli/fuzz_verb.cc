@@ -1,4 +1,5 @@
 // snapsim fuzz --hypervisor PROFILE --backend NAME [--seed N] [--runs N] [--steps N] [--out DIR]
+//              [--known FILE]
 #include <filesystem>
 #include <fstream>
 
@@ -14,7 +15,7 @@ namespace snapsim::cli {
 namespace {
 
 struct FuzzFlags {
-  std::string profile, backend = "model", out = "build/fuzz";
+  std::string profile, backend = "model", out = "build/fuzz", known;
   simulator::FuzzOptions options;
 };
 
@@ -33,9 +34,21 @@ int Fuzz(FuzzFlags& flags) {
     return factory.status().error_class() == ErrorClass::kInvalidArg ? kExitBadInput
                                                                       : kExitBackendUnavailable;
   }
+  if (!flags.known.empty()) {
+    auto known = simulator::LoadKnownFindings(flags.known, flags.backend);
+    if (!known.ok()) {
+      fmt::print(stderr, "snapsim: error: {}\n", known.status().message());
+      return kExitBadInput;
+    }
+    flags.options.known = std::move(*known);
+  }
   fmt::print("fuzz: profile {}, backend {}, {} runs of up to {} steps, {} names\n",
              flags.profile, flags.backend, flags.options.runs, flags.options.steps_max,
              flags.options.names);
+  if (!flags.known.empty()) {
+    fmt::print("setting aside {} known findings of {} for {}\n", flags.options.known.size(),
+               flags.known, flags.backend);
+  }
   std::fflush(stdout);
   simulator::FuzzReport report;
   try {
@@ -46,6 +59,14 @@ int Fuzz(FuzzFlags& flags) {
   }
   if (!report.counterexample && !report.failure.empty()) {
     fmt::print("skip: {}\n", report.failure);
+    return kExitOk;
+  }
+  for (const auto& [finding, count] : report.set_aside) {
+    fmt::print("set aside {} {} that ran into {}\n", count, count == 1 ? "run" : "runs", finding);
+  }
+  if (report.gave_up) {
+    fmt::print("gave up after {} sequences held: too many ran into known findings\n",
+               report.runs);
     return kExitOk;
   }
   if (!report.counterexample) {
@@ -76,6 +97,9 @@ void Register(CLI::App& app) {
   fuzz->add_option("--names", flags->options.names, "Snapshot names a, b, ... (default 3)")
       ->check(CLI::Range(1, 26));
   fuzz->add_option("--out", flags->out, "Folder for shrunk scenario files (default build/fuzz)");
+  fuzz->add_option("--known", flags->known,
+                   "Set aside divergences this file lists for the backend (BACKENDS FINDING "
+                   "REGEX lines; e.g. conformance/fuzz_known_findings.txt)");
   fuzz->callback([flags] { SetExitStatus(Fuzz(*flags)); });
 }
 

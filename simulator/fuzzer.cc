@@ -19,7 +19,29 @@ namespace {
 struct Sut {
   Backend* backend;
   std::vector<scenario::Step> steps;
+  const std::vector<KnownFinding>* known;
+  std::map<std::string, int>* set_aside;
 };
+
+// A divergence: set aside (the sequence is discarded) when it is a known finding, else
+// the property fails with it.
+void Diverged(Sut& sut, const std::string& message) {
+  if (const KnownFinding* finding = MatchKnownFinding(*sut.known, message)) {
+    ++(*sut.set_aside)[finding->finding];
+    RC_DISCARD(fmt::format("known finding {}: {}", finding->finding, message));
+  }
+  RC_FAIL(message);
+}
+
+bool IsDiscard(const std::exception_ptr& thrown) {
+  try {
+    std::rethrow_exception(thrown);
+  } catch (const rc::detail::CaseResult& result) {
+    return result.type == rc::detail::CaseResult::Type::Discard;
+  } catch (...) {
+  }
+  return false;
+}
 
 scenario::Scenario Skeleton(Profile profile, PowerState initial) {
   scenario::Scenario s;
@@ -43,16 +65,16 @@ class StepCommand : public rc::state::Command<model::Model, Sut> {
     sut.steps.push_back(step);
     const Status got = sut.backend->Perform(action_);
     if (!(want == got)) {
-      RC_FAIL(fmt::format("{}: model {} but {} {}", scenario::ActionName(action_),
-                          want.ToString(), sut.backend->name(), got.ToString()));
+      Diverged(sut, fmt::format("{}: model {} but {} {}", scenario::ActionName(action_),
+                                want.ToString(), sut.backend->name(), got.ToString()));
     }
     const Observation model_view{after.state(), after.current(), after.Forest()};
     const Observation backend_view = sut.backend->Observe();
     if (model_view.state != backend_view.state || model_view.current != backend_view.current ||
         !SameForest(model_view.forest, backend_view.forest)) {
-      RC_FAIL(fmt::format("{}: model {} but {} {}", scenario::ActionName(action_),
-                          FormatObservation(model_view), sut.backend->name(),
-                          FormatObservation(backend_view)));
+      Diverged(sut, fmt::format("{}: model {} but {} {}", scenario::ActionName(action_),
+                                FormatObservation(model_view), sut.backend->name(),
+                                FormatObservation(backend_view)));
     }
   }
 
@@ -93,7 +115,7 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
     const scenario::Scenario skeleton = Skeleton(options.profile, initial);
     std::unique_ptr<Backend> backend = make_backend();
     backend->Begin(skeleton);
-    Sut sut{backend.get(), {}};
+    Sut sut{backend.get(), {}, &options.known, &report.set_aside};
     const model::Model start(skeleton);
     try {
       rc::state::check(start, sut, [&](const model::Model&) {
@@ -108,13 +130,15 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
       for (const scenario::Step& step : sut.steps) end.Apply(step.action);
       for (const CheckFailure& f : CompareDiskBytes(*backend, end, {})) {
         sut.steps.push_back({scenario::Expect{}, std::nullopt, {}});
-        RC_FAIL(fmt::format("after the last step: expected {} got {}", f.expected, f.got));
+        Diverged(sut, fmt::format("after the last step: expected {} got {}", f.expected, f.got));
       }
     } catch (...) {
       // The last failing run is the most shrunk one: RapidCheck only keeps shrinking
-      // from candidates that fail.
-      failing_steps = sut.steps;
-      failing_initial = initial;
+      // from candidates that fail. A discarded run (a known finding) is not one.
+      if (!IsDiscard(std::current_exception())) {
+        failing_steps = sut.steps;
+        failing_initial = initial;
+      }
       backend->End();
       throw;
     }
@@ -130,6 +154,12 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
   params.maxSize = options.steps_max;
   const auto result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
 
+  rc::detail::GaveUpResult gave_up;
+  if (result.match(gave_up)) {
+    report.runs = gave_up.numSuccess;
+    report.gave_up = true;
+    return report;
+  }
   rc::detail::FailureResult failure;
   if (!result.match(failure)) {
     report.runs = options.runs;

@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "scenario/scenario.h"
 #include "simulator/backend.h"
+#include "simulator/known_findings.h"
 
 namespace snapsim::simulator {
 
@@ -20,6 +22,8 @@ struct FuzzOptions {
   int runs = 100;       // sequences to try
   int steps_max = 30;   // longest sequence (RapidCheck's size)
   int names = 3;        // snapshot names drawn from a, b, c, ...
+  // Divergences to set aside: a sequence that runs into one is discarded, not shrunk.
+  std::vector<KnownFinding> known;
 };
 
 struct FuzzReport {
@@ -29,6 +33,10 @@ struct FuzzReport {
   std::optional<scenario::Scenario> counterexample;
   // What diverged, in words; without a counterexample, why nothing could run (a skip).
   std::string failure;
+  // Sequences set aside, by finding (shrinking included).
+  std::map<std::string, int> set_aside;
+  // RapidCheck gave up: too many sequences were set aside to reach `runs`.
+  bool gave_up = false;
 };
 
 using BackendMaker = std::function<std::unique_ptr<Backend>()>;
