@@ -208,7 +208,14 @@ Status QemuBackend::DeleteImages(const Snapshot& snapshot) {
 void QemuBackend::CommitOverlay(size_t disk, const DiskPoint& point) {
   if (!Active()) return QemuImgBackend::CommitOverlay(disk, point);
   const bool active_commit = active_[disk] == point.overlay;
-  BlockCommit(NodeFor(active_[disk]), NodeFor(point.overlay), NodeFor(point.file), active_commit);
+  const std::string top = NodeFor(point.overlay);
+  BlockCommit(NodeFor(active_[disk]), top, NodeFor(point.file), active_commit);
+  // The node the launch opened with -blockdev belongs to the monitor: QEMU keeps it after
+  // the commit drops it from the chain, still holding the image below as its backing, and
+  // that image could take no new overlay ("node is busy"). libvirt deletes such nodes too.
+  if (top == fmt::format("d{}", disk)) {
+    qmp_.Require("blockdev-del", {{"node-name", top}}, job_timeout_ms_);
+  }
   // QEMU re-pointed the image above in the open chain; images in other branches are
   // closed files, re-pointed offline as libvirt does.
   std::vector<std::string> open_chain;
