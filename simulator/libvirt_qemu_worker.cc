@@ -15,6 +15,7 @@
 
 #include "simulator/backend.h"
 #include "simulator/libvirt_qemu_session.h"
+#include "simulator/orphan_reaper.h"
 
 namespace snapsim::simulator {
 namespace {
@@ -93,6 +94,10 @@ std::optional<Json> ReceiveJsonLine(int fd, std::string& buffer, int64_t timeout
 
 void RunLibvirtQemuWorker(int fd, const LibvirtQemuWorkerSetup& setup) {
   if (auto failure = Prepare(setup)) {
+    SendJsonLine(fd, {{"ok", false}, {"failure", *failure}});
+    _exit(1);
+  }
+  if (auto failure = StartOrphanReaper(setup.root)) {
     SendJsonLine(fd, {{"ok", false}, {"failure", *failure}});
     _exit(1);
   }
