@@ -40,8 +40,9 @@ Status CheckChildrenDelete(const Domain& d, NodeId target, const scenario::Delet
   }
   if (external) {
     return Refuse(ErrorClass::kConfigUnsupported,
-                  internal ? "deletion of external and internal children disk snapshots not supported"
-                           : "deletion of external children disk snapshots not supported");
+                  internal
+                      ? "deletion of external and internal children disk snapshots not supported"
+                      : "deletion of external children disk snapshots not supported");
   }
   if (c.children && IsExternal(d.forest.node(target))) {
     return Refuse(ErrorClass::kConfigUnsupported,

@@ -48,24 +48,6 @@ Status LastError(const char* call) {
   return Status::Error(*error_class, message);
 }
 
-// The snapshot XML for `create` on a domain with `disks`. `location: external` is what
-// libvirt expresses as every disk's `<disk name='D' snapshot='external'/>`.
-std::string SnapshotXml(const scenario::Create& create, const std::vector<std::string>& disks) {
-  std::string xml = "<domainsnapshot><name>" + XmlEscape(create.name) + "</name>";
-  if (create.memory == scenario::MemoryMode::kNo) {
-    xml += "<memory snapshot='no'/>";
-  } else if (create.memory == scenario::MemoryMode::kYes) {
-    xml += "<memory snapshot='internal'/>";
-  }
-  if (create.location == scenario::Location::kExternal) {
-    xml += "<disks>";
-    for (const std::string& disk : disks) {
-      xml += "<disk name='" + XmlEscape(disk) + "' snapshot='external'/>";
-    }
-    xml += "</disks>";
-  }
-  return xml + "</domainsnapshot>";
-}
 
 std::string DomainXml(const std::string& uri, const std::string& name) {
   const std::string type = uri.rfind("test:", 0) == 0 ? "test" : "qemu";
@@ -112,6 +94,40 @@ int ListSnapshotsByName(virDomainPtr domain, virDomainSnapshotPtr** snapshots) {
 }
 
 }  // namespace
+
+std::string SnapshotXml(const scenario::Create& create,
+                        const std::vector<ExternalSnapshotDisk>& external) {
+  std::string xml = "<domainsnapshot><name>" + XmlEscape(create.name) + "</name>";
+  if (create.memory == scenario::MemoryMode::kNo) {
+    xml += "<memory snapshot='no'/>";
+  } else if (create.memory == scenario::MemoryMode::kYes) {
+    xml += "<memory snapshot='internal'/>";
+  }
+  if (!external.empty()) {
+    xml += "<disks>";
+    for (const ExternalSnapshotDisk& disk : external) {
+      xml += "<disk name='" + XmlEscape(disk.target) + "' snapshot='external'";
+      if (disk.overlay_file.empty()) {
+        xml += "/>";
+      } else {
+        xml += "><driver type='qcow2'/><source file='" + XmlEscape(disk.overlay_file) +
+               "'/></disk>";
+      }
+    }
+    xml += "</disks>";
+  }
+  return xml + "</domainsnapshot>";
+}
+
+unsigned int SnapshotCreateFlags(const scenario::Create& create) {
+  unsigned int flags = 0;
+  if (create.disk_only || create.location == scenario::Location::kExternal) {
+    flags |= VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY;
+  }
+  if (create.quiesce) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE;
+  if (create.halt) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_HALT;
+  return flags;
+}
 
 std::optional<std::string> StepLibvirtCannotSend(const scenario::Scenario& scenario) {
   for (size_t i = 0; i < scenario.steps.size(); ++i) {
@@ -171,8 +187,8 @@ std::optional<std::string> LibvirtBackend::CannotRun(const scenario::Scenario& s
 void LibvirtBackend::Begin(const scenario::Scenario& scenario) {
   End();
   domain_name_ = DomainNameFor(scenario);
-  disk_names_.clear();
-  for (const scenario::DiskSpec& disk : scenario.disks) disk_names_.push_back(disk.name);
+  external_disks_.clear();
+  for (const scenario::DiskSpec& disk : scenario.disks) external_disks_.push_back({disk.name, {}});
   connection_ = OpenConnection();
   domain_ = DefineDomain(scenario);
 }
@@ -235,18 +251,14 @@ Status LibvirtBackend::Power(const scenario::Action& action) {
 }
 
 Status LibvirtBackend::Create(const scenario::Create& create) {
-  unsigned int flags = 0;
-  // Section 8 models `location: external` as an external disk-only snapshot (full-system
-  // external snapshots are not modelled): every disk external in the XML, and the
-  // DISK_ONLY flag, as the libvirt-qemu backend sends it. The flag alone is `disk-only`,
-  // which drivers without external snapshots may take as a memoryless snapshot (ESX).
-  if (create.disk_only || create.location == scenario::Location::kExternal) {
-    flags |= VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY;
-  }
-  if (create.quiesce) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE;
-  if (create.halt) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_HALT;
-  const std::string xml = SnapshotXml(create, disk_names_);
-  SnapshotRef snapshot{virDomainSnapshotCreateXML(domain_, xml.c_str(), flags)};
+  // Every disk is listed external only for `location: external`: the DISK_ONLY flag alone
+  // is `disk-only`, which drivers without external snapshots may take as a memoryless
+  // snapshot (ESX), so only the XML says "external" to them (F13).
+  const bool external = create.location == scenario::Location::kExternal;
+  const std::string xml = SnapshotXml(create, external ? external_disks_
+                                                       : std::vector<ExternalSnapshotDisk>{});
+  SnapshotRef snapshot{
+      virDomainSnapshotCreateXML(domain_, xml.c_str(), SnapshotCreateFlags(create))};
   return snapshot.ptr == nullptr ? LastError("virDomainSnapshotCreateXML") : Status::Ok();
 }
 

@@ -20,6 +20,13 @@ typedef struct _virDomain* virDomainPtr;
 
 namespace snapsim::simulator {
 
+// One disk of an external snapshot in libvirt's snapshot XML: the domain's target (vda)
+// and, when not empty, the overlay file to create (else the driver chooses).
+struct ExternalSnapshotDisk {
+  std::string target;
+  std::string overlay_file;
+};
+
 class LibvirtBackend : public Backend {
  public:
   // `name` is what the user typed ("libvirt-test" or "libvirt:URI").
@@ -58,7 +65,7 @@ class LibvirtBackend : public Backend {
   std::string name_;
   std::string uri_;
   std::string domain_name_;
-  std::vector<std::string> disk_names_;  // the scenario's, for `location: external`
+  std::vector<ExternalSnapshotDisk> external_disks_;  // `location: external`: every disk
   virConnectPtr connection_ = nullptr;
   virDomainPtr domain_ = nullptr;
 };
@@ -66,6 +73,15 @@ class LibvirtBackend : public Backend {
 // The first step libvirt's API cannot express (an unnamed snapshot, which libvirt would
 // name after the clock; vSphere's suppress-power-on), as a skip reason, or nullopt.
 std::optional<std::string> StepLibvirtCannotSend(const scenario::Scenario& scenario);
+
+// The snapshot XML for `create`: name, memory mode and, when `external` is not empty, every
+// listed disk as snapshot='external'. Every libvirt backend sends this.
+std::string SnapshotXml(const scenario::Create& create,
+                        const std::vector<ExternalSnapshotDisk>& external);
+// virDomainSnapshotCreateXML's flags for `create`. `location: external` is a disk-only
+// external snapshot (section 8 does not model full-system external snapshots), so it
+// carries DISK_ONLY as `disk-only` does.
+unsigned int SnapshotCreateFlags(const scenario::Create& create);
 
 // What `domain` shows: power state, current snapshot and forest (drivers without
 // virDomainListAllSnapshots, like ESX, through the older name lists). Error: the failing

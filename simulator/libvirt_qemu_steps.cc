@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "simulator/cleanup.h"
+#include "simulator/libvirt_backend.h"
 #include "simulator/libvirt_qemu_backend.h"
 #include "simulator/libvirt_qemu_worker.h"
 
@@ -112,31 +113,20 @@ Status LibvirtQemuBackend::Perform(const scenario::Action& action) {
 }
 
 Status LibvirtQemuBackend::Create(const scenario::Create& create) {
-  std::string xml = "<domainsnapshot><name>";
-  for (char c : create.name) {
-    xml += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-  }
-  xml += "</name>";
-  if (create.memory == scenario::MemoryMode::kNo) xml += "<memory snapshot='no'/>";
-  if (create.memory == scenario::MemoryMode::kYes) xml += "<memory snapshot='internal'/>";
-  unsigned flags = 0;
   // Disk-only is external (libvirt's default for disk-only, and section 8's), as with
   // `virsh snapshot-create-as --disk-only --diskspec vda,snapshot=external,file=...`;
-  // `location: external` is the same (full-system external snapshots are not modelled).
+  // `location: external` is the same. The overlays go in the run's folder.
+  std::vector<ExternalSnapshotDisk> external;
   if (create.disk_only || create.location == scenario::Location::kExternal) {
-    flags |= VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY;
-    xml += "<disks>";
     for (const auto& [disk, target] : targets_) {
-      xml += fmt::format("<disk name='{}' snapshot='external'><driver type='qcow2'/>"
-                         "<source file='{}'/></disk>",
-                         target, dir_->File(fmt::format("disks/{}.{}.qcow2", target, next_overlay_)));
+      external.push_back(
+          {target, dir_->File(fmt::format("disks/{}.{}.qcow2", target, next_overlay_))});
     }
-    xml += "</disks>";
     ++next_overlay_;
   }
-  if (create.quiesce) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE;
-  if (create.halt) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_HALT;
-  return ToStatus(Call({{"op", "create"}, {"xml", xml + "</domainsnapshot>"}, {"flags", flags}}));
+  return ToStatus(Call({{"op", "create"},
+                        {"xml", SnapshotXml(create, external)},
+                        {"flags", SnapshotCreateFlags(create)}}));
 }
 
 Status LibvirtQemuBackend::Delete(const scenario::Delete& del) {

@@ -147,7 +147,8 @@ Status QemuImgBackend::Write(const scenario::Write& write) {
 
 Status QemuImgBackend::RefuseXml(const scenario::Create& create) const {
   if (create.memory == scenario::MemoryMode::kYes) {
-    return Error(ErrorClass::kXmlError, "memory state cannot be saved with offline or disk-only snapshot");
+    return Error(ErrorClass::kXmlError,
+                 "memory state cannot be saved with offline or disk-only snapshot");
   }
   return Status::Ok();
 }

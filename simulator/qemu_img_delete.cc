@@ -76,7 +76,7 @@ Status QemuImgBackend::CheckExternalDelete(const scenario::Delete& del,
   // The overlay written after the snapshot must be in the chain the domain uses.
   for (size_t i = 0; i < disks_.size(); ++i) {
     bool found = false;
-    for (std::optional<std::string> image = active_[i]; image && !found; image = BackingOf(*image)) {
+    for (auto image = std::optional(active_[i]); image && !found; image = BackingOf(*image)) {
       found = *image == target.disks[i].overlay;
     }
     if (!found) {
@@ -142,8 +142,9 @@ void QemuImgBackend::CommitOverlay(size_t disk, const DiskPoint& point) {
   tools_->Commit(point.overlay);
   for (auto& [image, backing] : backing_) {
     if (backing != point.overlay) continue;
-    // Only the active chain's image above the overlay can read through it here: the
-    // topology checks refuse every other shape.
+    // Only the active chain's image above the overlay can read through it here: an
+    // external snapshot cannot be reverted to, so no other branch builds on an overlay
+    // (internal children live inside it as tables, not files).
     tools_->RebaseUnsafe(image, point.file);
     backing = point.file;
   }

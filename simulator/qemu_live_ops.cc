@@ -23,7 +23,7 @@ bool IsExternal(const scenario::Create& create) {
 
 Status QemuBackend::RefuseXml(const scenario::Create& create) const {
   // libvirt parses the XML with the offline or disk-only flag: memory state is refused.
-  if (!Active() || create.disk_only) return QemuImgBackend::RefuseXml(create);
+  if (!Active() || IsExternal(create)) return QemuImgBackend::RefuseXml(create);
   return Status::Ok();
 }
 
