@@ -54,6 +54,8 @@ void ReapForever(std::string root) {
       const pid_t done = waitpid(*it, nullptr, WNOHANG);
       it = done == 0 ? std::next(it) : watched.erase(it);
     }
+    // Often: the capability probe's QEMU lives about 0.1 s, and a pid missed while its
+    // file exists is never reaped (libvirt then waits 40 s). Two small folders a scan.
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
