@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/verbs.h"
+#include "simulator/backends/all_backends.h"
 #include "core/exit_code.h"
 
 int main(int argc, char** argv) {
@@ -10,6 +11,7 @@ int main(int argc, char** argv) {
                "snapshot APIs"};
   app.set_version_flag("--version", std::string("snapsim ") + SNAPSIM_VERSION);
   app.require_subcommand(1);
+  snapsim::simulator::RegisterAllBackends();
   snapsim::cli::RegisterVerbs(app);
   try {
     app.parse(argc, argv);

@@ -1,6 +1,10 @@
 #pragma once
-// The backends snapsim knows, by their command-line names (spec/cli.md).
+// The backends snapsim knows, by their command-line names (docs/cli.md). The harness knows
+// only the model; each backend family (simulator/libvirt, simulator/qemu,
+// simulator/vsphere) registers its own, and simulator/backends registers them all in
+// their fixed order, with families switched off at build time listed as unavailable.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,7 +23,21 @@ struct BackendInfo {
   std::optional<std::string> unavailable;
 };
 
-// Every backend, in a fixed order, with its availability here.
+// One kind of backend, as its family registers it.
+struct BackendEntry {
+  std::string name;         // "qemu-img"; "libvirt:URI" for a prefix entry
+  std::string prefix;       // non-empty: the entry stands for every name starting with it
+  std::string description;
+  // Why `name` (the one asked for) cannot run here, or nullopt.
+  std::function<std::optional<std::string>(std::string_view name)> unavailable;
+  std::function<std::unique_ptr<Backend>(std::string_view name)> make;
+};
+
+// Adds an entry after those registered so far ("model" is always first). A name already
+// registered is replaced in its place.
+void RegisterBackend(BackendEntry entry);
+
+// Every backend, in registration order, with its availability here.
 std::vector<BackendInfo> ListBackends();
 
 // A factory for one backend name, checked once: `MakeBackend` then creates a fresh

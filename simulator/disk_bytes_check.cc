@@ -18,7 +18,7 @@ std::string Hex(const std::vector<uint8_t>& bytes) {
 
 // Compares one file with one predicted view; appends a failure when they differ.
 void CompareOne(const DiskFile& file, const merge::ExtentMap& predicted, const std::string& what,
-                const scenario::SourceLocation& where, std::vector<CheckFailure>& failures) {
+                std::vector<Difference>& differences) {
   auto image = merge::Image::Open(file.path);
   if (!image.ok()) {
     throw BackendFailure(fmt::format("cannot read {} ({}): {}", file.path, what,
@@ -37,12 +37,10 @@ void CompareOne(const DiskFile& file, const merge::ExtentMap& predicted, const s
   const merge::DiffRange& diff = result->diffs.front();
   // The file name without its temporary folder, so that reports stay byte-identical.
   const std::string shown = file.path.substr(file.path.find_last_of('/') + 1);
-  failures.push_back(
-      {where, fmt::format("{} bytes as the model predicts", what),
-       fmt::format("{} differs from offset {:#x} ({} bytes in the first range): model {} "
-                   "backend {}",
-                   shown, diff.offset, diff.differing_bytes, Hex(diff.head_a),
-                   Hex(diff.head_b))});
+  differences.push_back(
+      {Aspect::kBytes, what, fmt::format("{} at {:#x}", Hex(diff.head_a), diff.offset),
+       fmt::format("{} ({} differs from offset {:#x}, {} bytes in the first range)",
+                   Hex(diff.head_b), shown, diff.offset, diff.differing_bytes)});
 }
 
 void Names(const scenario::Tree& tree, std::vector<std::string>& out) {
@@ -54,13 +52,11 @@ void Names(const scenario::Tree& tree, std::vector<std::string>& out) {
 
 }  // namespace
 
-std::vector<CheckFailure> CompareDiskBytes(Backend& backend, const model::Model& model,
-                                           const scenario::SourceLocation& where) {
-  std::vector<CheckFailure> failures;
+std::vector<Difference> CompareDiskBytes(Backend& backend, const model::Model& model) {
+  std::vector<Difference> failures;
   if (!backend.HasDiskBytes()) return failures;
   for (const DiskFile& file : backend.CurrentDisks()) {
-    CompareOne(file, model.CurrentView(file.disk), fmt::format("disk {} now", file.disk), where,
-               failures);
+    CompareOne(file, model.CurrentView(file.disk), fmt::format("disk {} now", file.disk), failures);
   }
   std::vector<std::string> snapshots;
   Names(model.Forest(), snapshots);
@@ -72,15 +68,13 @@ std::vector<CheckFailure> CompareDiskBytes(Backend& backend, const model::Model&
       const std::string image_path = file->image_path();
       if (!std::filesystem::exists(image_path)) {
         // The snapshot still exists in the backend's metadata but its data does not.
-        failures.push_back({where,
-                            fmt::format("disk {} at snapshot {} bytes as the model predicts",
-                                        disk.name, snapshot),
-                            fmt::format("the backend removed {}, which held them",
+        failures.push_back({Aspect::kBytes,
+                            fmt::format("disk {} at snapshot {}", disk.name, snapshot), "kept",
+                            fmt::format("removed {}, which held them",
                                         image_path.substr(image_path.find_last_of('/') + 1))});
         continue;
       }
-      CompareOne(*file, *view, fmt::format("disk {} at snapshot {}", disk.name, snapshot), where,
-                 failures);
+      CompareOne(*file, *view, fmt::format("disk {} at snapshot {}", disk.name, snapshot), failures);
     }
   }
   return failures;

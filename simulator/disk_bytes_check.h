@@ -6,13 +6,12 @@
 
 #include "model/model.h"
 #include "simulator/backend.h"
-#include "simulator/expect_check.h"
+#include "simulator/divergence.h"
 
 namespace snapsim::simulator {
 
-// One CheckFailure per differing disk view (none when all match). A file the merge engine
-// cannot read is a BackendFailure.
-std::vector<CheckFailure> CompareDiskBytes(Backend& backend, const model::Model& model,
-                                           const scenario::SourceLocation& where);
+// One bytes Difference per differing disk view (none when all match). A file the merge
+// engine cannot read is a BackendFailure.
+std::vector<Difference> CompareDiskBytes(Backend& backend, const model::Model& model);
 
 }  // namespace snapsim::simulator

@@ -8,9 +8,8 @@
 #include <fmt/format.h>
 
 #include "model/model.h"
-#include "simulator/disk_bytes_check.h"
+#include "simulator/divergence.h"
 #include "simulator/fuzz_actions.h"
-#include "simulator/observation.h"
 
 namespace snapsim::simulator {
 namespace {
@@ -18,18 +17,22 @@ namespace {
 // The system under test: a backend, plus the steps run so far (to write a counterexample).
 struct Sut {
   Backend* backend;
+  const scenario::Scenario* skeleton;  // profile, disks and initial state of the sequence
   std::vector<scenario::Step> steps;
   const std::vector<KnownFinding>* known;
   std::map<std::string, int>* set_aside;
+  std::optional<Divergence> divergence;  // the one the property failed with
 };
 
 // A divergence: set aside (the sequence is discarded) when it is a known finding, else
 // the property fails with it.
-void Diverged(Sut& sut, const std::string& message) {
+void Diverged(Sut& sut, Divergence divergence) {
+  const std::string message = FormatDivergence(divergence);
   if (const KnownFinding* finding = MatchKnownFinding(*sut.known, message)) {
     ++(*sut.set_aside)[finding->finding];
     RC_DISCARD(fmt::format("known finding {}: {}", finding->finding, message));
   }
+  sut.divergence = std::move(divergence);
   RC_FAIL(message);
 }
 
@@ -64,17 +67,13 @@ class StepCommand : public rc::state::Command<model::Model, Sut> {
     if (!want.ok()) step.error = want.error_class();
     sut.steps.push_back(step);
     const Status got = sut.backend->Perform(action_);
-    if (!(want == got)) {
-      Diverged(sut, fmt::format("{}: model {} but {} {}", scenario::ActionName(action_),
-                                want.ToString(), sut.backend->name(), got.ToString()));
-    }
-    const Observation model_view{after.state(), after.current(), after.Forest()};
-    const Observation backend_view = sut.backend->Observe();
-    if (model_view.state != backend_view.state || model_view.current != backend_view.current ||
-        !SameForest(model_view.forest, backend_view.forest)) {
-      Diverged(sut, fmt::format("{}: model {} but {} {}", scenario::ActionName(action_),
-                                FormatObservation(model_view), sut.backend->name(),
-                                FormatObservation(backend_view)));
+    const StepAnswers answers{
+        want, got,
+        [&] { return Observation{after.state(), after.current(), after.Forest()}; },
+        [&] { return sut.backend->Observe(); }};
+    const int n = static_cast<int>(sut.steps.size());
+    if (auto divergence = CompareStep(*sut.skeleton, n, action_, sut.backend->name(), answers)) {
+      Diverged(sut, std::move(*divergence));
     }
   }
 
@@ -90,7 +89,7 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
   FuzzReport report;
   std::vector<scenario::Step> failing_steps;
   PowerState failing_initial = PowerState::kShutoff;
-  std::string failing_message;
+  std::optional<Divergence> failing_divergence;
 
   // Only what the backend can perform is generated (a backend for shut-off domains gets
   // no `start`, for instance), asked of the backend itself through CannotRun.
@@ -115,7 +114,7 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
     const scenario::Scenario skeleton = Skeleton(options.profile, initial);
     std::unique_ptr<Backend> backend = make_backend();
     backend->Begin(skeleton);
-    Sut sut{backend.get(), {}, &options.known, &report.set_aside};
+    Sut sut{backend.get(), &skeleton, {}, &options.known, &report.set_aside, std::nullopt};
     const model::Model start(skeleton);
     try {
       rc::state::check(start, sut, [&](const model::Model&) {
@@ -128,9 +127,11 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
       // Then the bytes: the backend's files against the model's views, bit for bit.
       model::Model end(skeleton);
       for (const scenario::Step& step : sut.steps) end.Apply(step.action);
-      for (const CheckFailure& f : CompareDiskBytes(*backend, end, {})) {
-        sut.steps.push_back({scenario::Expect{}, std::nullopt, {}});
-        Diverged(sut, fmt::format("after the last step: expected {} got {}", f.expected, f.got));
+      const scenario::Action check = scenario::Expect{};
+      const int n = static_cast<int>(sut.steps.size()) + 1;
+      if (auto divergence = CompareBytes(skeleton, n, check, *backend, end)) {
+        sut.steps.push_back({check, std::nullopt, {}});
+        Diverged(sut, std::move(*divergence));
       }
     } catch (...) {
       // The last failing run is the most shrunk one: RapidCheck only keeps shrinking
@@ -138,6 +139,7 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
       if (!IsDiscard(std::current_exception())) {
         failing_steps = sut.steps;
         failing_initial = initial;
+        failing_divergence = sut.divergence;
       }
       backend->End();
       throw;
@@ -166,12 +168,13 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
     return report;
   }
   report.runs = failure.numSuccess;
-  report.failure = failure.description;
+  report.failure = failing_divergence ? FormatDivergence(*failing_divergence) : failure.description;
+  report.divergence = failing_divergence;
   scenario::Scenario counterexample = Skeleton(options.profile, failing_initial);
   counterexample.name = fmt::format("fuzz-{}-seed-{}", ProfileName(options.profile), options.seed);
   counterexample.description =
       fmt::format("Found by snapsim fuzz --hypervisor {} --seed {}, shrunk: {}",
-                  ProfileName(options.profile), options.seed, failure.description);
+                  ProfileName(options.profile), options.seed, report.failure);
   counterexample.steps = failing_steps;
   report.counterexample = std::move(counterexample);
   return report;

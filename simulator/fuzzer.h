@@ -12,6 +12,7 @@
 
 #include "scenario/scenario.h"
 #include "simulator/backend.h"
+#include "simulator/divergence.h"
 #include "simulator/known_findings.h"
 
 namespace snapsim::simulator {
@@ -33,6 +34,8 @@ struct FuzzReport {
   std::optional<scenario::Scenario> counterexample;
   // What diverged, in words; without a counterexample, why nothing could run (a skip).
   std::string failure;
+  // The counterexample's divergence, as the runner reports it when replaying the file.
+  std::optional<Divergence> divergence;
   // Sequences set aside, by finding (shrinking included).
   std::map<std::string, int> set_aside;
   // RapidCheck gave up: too many sequences were set aside to reach `runs`.

@@ -31,6 +31,24 @@ bool NamesBackend(std::string_view list, const std::string& backend) {
   return false;
 }
 
+// A scope names `backend` either in a list of backends or as a case's "PATH@BACKEND";
+// `case_path` receives the case's path.
+bool ScopeNames(std::string_view scope, const std::string& backend, std::string* case_path) {
+  const size_t at = scope.rfind('@');
+  if (at != std::string_view::npos) {
+    *case_path = std::string(scope.substr(0, at));
+    return scope.substr(at + 1) == backend;
+  }
+  case_path->clear();
+  return NamesBackend(scope, backend);
+}
+
+bool EndsWithPath(std::string_view path, std::string_view tail) {
+  if (tail.empty() || path.size() < tail.size()) return false;
+  if (path.substr(path.size() - tail.size()) != tail) return false;
+  return path.size() == tail.size() || path[path.size() - tail.size() - 1] == '/';
+}
+
 }  // namespace
 
 Result<std::vector<KnownFinding>> ParseKnownFindings(std::string_view text, const std::string& path,
@@ -50,16 +68,18 @@ Result<std::vector<KnownFinding>> ParseKnownFindings(std::string_view text, cons
     const std::string_view finding = NextField(line, at);
     if (finding.empty()) {
       return LineError(path, line_number, finding_column,
-                       "expected BACKENDS FINDING REGEX, found no FINDING");
+                       "expected SCOPE FINDING REGEX, found no FINDING");
     }
     while (at < line.size() && (line[at] == ' ' || line[at] == '\t')) ++at;
     const std::string pattern(line.substr(at));
     if (pattern.empty()) {
       return LineError(path, line_number, at + 1, "expected a REGEX after the finding");
     }
-    if (!NamesBackend(backends, backend)) continue;
+    std::string case_path;
+    if (!ScopeNames(backends, backend, &case_path)) continue;
     try {
-      out.push_back({std::string(finding), pattern, std::regex(pattern, std::regex::ECMAScript)});
+      out.push_back({std::string(finding), case_path, static_cast<int>(line_number), pattern,
+                     std::regex(pattern, std::regex::ECMAScript)});
     } catch (const std::regex_error& error) {
       return LineError(path, line_number, at + 1,
                        fmt::format("bad regular expression: {}", error.what()));
@@ -82,7 +102,14 @@ Result<std::vector<KnownFinding>> LoadKnownFindings(const std::string& path,
 const KnownFinding* MatchKnownFinding(const std::vector<KnownFinding>& known,
                                       const std::string& message) {
   for (const KnownFinding& entry : known) {
-    if (std::regex_search(message, entry.pattern)) return &entry;
+    if (entry.case_path.empty() && std::regex_search(message, entry.pattern)) return &entry;
+  }
+  return nullptr;
+}
+
+const KnownFinding* CaseEntry(const std::vector<KnownFinding>& known, const std::string& path) {
+  for (const KnownFinding& entry : known) {
+    if (!entry.case_path.empty() && EndsWithPath(path, entry.case_path)) return &entry;
   }
   return nullptr;
 }

@@ -1,12 +1,15 @@
 #pragma once
-// Divergences a fuzz campaign sets aside (`snapsim fuzz --known FILE`): recorded findings
-// (docs/findings.md) that random runs would otherwise find again and again, hiding new
-// ones. One entry a line, `#` starts a comment:
+// Known findings (docs/findings.md): divergences that are recorded, so that `run --known`
+// and `fuzz --known` tell them from new ones. One file format for both (docs/known-format.md).
+// One entry a line, `#` starts a comment:
 //
-//   BACKENDS  FINDING  REGEX
+//   SCOPE  FINDING  REGEX
 //
-// BACKENDS is a comma-separated list of backend names, FINDING the finding's name, and
-// REGEX (ECMAScript, the rest of the line) is searched in the divergence message.
+// SCOPE is either a comma-separated list of backend names (the finding may show in any
+// case or sequence on them) or one case, `SCENARIO-PATH@BACKEND`, which must still diverge
+// as recorded (a strict expected failure). FINDING is the finding's name and REGEX
+// (ECMAScript, the rest of the line) is searched in the divergence as FormatDivergence
+// prints it: "step N: BACKEND: ACTION => ASPECT: model VALUE, BACKEND VALUE".
 
 #include <regex>
 #include <string>
@@ -18,7 +21,9 @@
 namespace snapsim::simulator {
 
 struct KnownFinding {
-  std::string finding;  // F4
+  std::string finding;    // F4
+  std::string case_path;  // a case entry's scenario path; empty for a backend-wide entry
+  int line = 0;           // in the file
   std::string pattern_text;
   std::regex pattern;
 };
@@ -30,8 +35,12 @@ Result<std::vector<KnownFinding>> ParseKnownFindings(std::string_view text, cons
 Result<std::vector<KnownFinding>> LoadKnownFindings(const std::string& path,
                                                     const std::string& backend);
 
-// The first entry whose pattern occurs in `message`, or null.
+// The first backend-wide entry whose pattern occurs in `message`, or null.
 const KnownFinding* MatchKnownFinding(const std::vector<KnownFinding>& known,
                                       const std::string& message);
+
+// The case entry for the scenario at `path` (the entry's path is `path` or a trailing
+// part of it, whole folder names), or null.
+const KnownFinding* CaseEntry(const std::vector<KnownFinding>& known, const std::string& path);
 
 }  // namespace snapsim::simulator

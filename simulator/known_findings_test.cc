@@ -39,7 +39,7 @@ TEST(KnownFindingsTest, AMalformedLineNamesFileLineAndColumn) {
   EXPECT_EQ(bad.status().error_class(), ErrorClass::kInvalidArg);
   auto lonely = ParseKnownFindings("qemu\n", "k.txt", "qemu");
   ASSERT_FALSE(lonely.ok());
-  EXPECT_EQ(lonely.status().message(), "k.txt:1:5: expected BACKENDS FINDING REGEX, found no FINDING");
+  EXPECT_EQ(lonely.status().message(), "k.txt:1:5: expected SCOPE FINDING REGEX, found no FINDING");
 }
 
 TEST(KnownFindingsTest, AnUnreadableFileIsAnError) {

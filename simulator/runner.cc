@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "simulator/disk_bytes_check.h"
 #include "simulator/expect_check.h"
 #include "simulator/model_backend.h"
 #include "simulator/observation.h"
@@ -20,6 +19,10 @@ const char* VerdictName(Verdict verdict) {
 }
 
 std::string FormatFailure(const ScenarioResult& result, const Failure& failure) {
+  if (failure.divergence) {
+    return fmt::format("{}:{}: {}", failure.where.file, failure.where.line,
+                       FormatDivergence(*failure.divergence));
+  }
   return fmt::format("{}:{}: step {} ({}): {}: expected {} got {}", failure.where.file,
                      failure.where.line, failure.step, failure.action, result.backend,
                      failure.expected, failure.got);
@@ -61,15 +64,26 @@ class Replay {
     // At the end, the bytes once more (as at every `expect`).
     if (result_.failures.empty() && differential_ && !scenario_.steps.empty()) {
       const int n = static_cast<int>(scenario_.steps.size());
-      CompareBytes(n, scenario_.steps.back());
+      CheckBytes(n, scenario_.steps.back());
     }
   }
 
  private:
-  void Fail(const scenario::Step& step, int n, const char* kind, std::string expected,
-            std::string got, const scenario::SourceLocation& where) {
-    result_.failures.push_back({where, n, scenario::ActionName(step.action), kind,
-                                std::move(expected), std::move(got)});
+  void Fail(const scenario::Step& step, int n, std::string expected, std::string got,
+            const scenario::SourceLocation& where) {
+    result_.failures.push_back({where, n, scenario::ActionName(step.action), "check",
+                                std::move(expected), std::move(got), std::nullopt});
+  }
+
+  void Diverged(const scenario::Step& step, Divergence divergence) {
+    std::string model, backend;
+    for (const Difference& d : divergence.differences) {
+      const std::string what = std::string(AspectName(d.aspect)) + ": ";
+      model += (model.empty() ? "" : "; ") + what + d.model;
+      backend += (backend.empty() ? "" : "; ") + what + d.backend;
+    }
+    result_.failures.push_back({step.where, divergence.step, scenario::ActionName(step.action),
+                                "divergence", "model: " + model, backend, std::move(divergence)});
   }
 
   void RunStep(int n, const scenario::Step& step) {
@@ -83,44 +97,34 @@ class Replay {
       if (differential_) {
         const Status want = reference_.Perform(step.action);
         event.model_outcome = OutcomeText(want);
-        if (!(want == got)) {
-          Fail(step, n, "divergence", "model: " + want.ToString(), got.ToString(), step.where);
-        } else {
-          CompareObservations(n, step);
+        StepAnswers answers{want, got, [&] { return reference_.Observe(); },
+                            [&] { return backend_.Observe(); }};
+        if (auto divergence = CompareStep(scenario_, n, step.action, backend_.name(), answers)) {
+          Diverged(step, std::move(*divergence));
         }
       }
       if (result_.failures.empty() && !OutcomeMatches(step, got)) {
-        Fail(step, n, "check", event.expected, got.ToString(), step.where);
+        Fail(step, n, event.expected, got.ToString(), step.where);
       }
     }
     event.held = result_.failures.empty();
     result_.events.push_back(std::move(event));
   }
 
-  void CompareObservations(int n, const scenario::Step& step) {
-    const Observation want = reference_.Observe();
-    const Observation got = backend_.Observe();
-    if (want.state != got.state || want.current != got.current ||
-        !SameForest(want.forest, got.forest)) {
-      Fail(step, n, "divergence", "model: " + FormatObservation(want), FormatObservation(got),
-           step.where);
-    }
-  }
-
   // The backend's disk files against the model's views, bit for bit (merge engine).
-  void CompareBytes(int n, const scenario::Step& step) {
-    for (const CheckFailure& f : CompareDiskBytes(backend_, reference_.model(), step.where)) {
-      Fail(step, n, "divergence", f.expected, f.got, f.where);
+  void CheckBytes(int n, const scenario::Step& step) {
+    if (auto divergence = CompareBytes(scenario_, n, step.action, backend_, reference_.model())) {
+      Diverged(step, std::move(*divergence));
     }
   }
 
   void CheckExpectStep(int n, const scenario::Step& step, const scenario::Expect& expect) {
-    if (differential_) CompareBytes(n, step);
+    if (differential_) CheckBytes(n, step);
     // Disk bytes are checked on the model's prediction; backends with bytes are compared
     // against that prediction by the merge engine.
     for (const CheckFailure& f :
          CheckExpect(expect, step.where, backend_.Observe(), Prediction())) {
-      Fail(step, n, "check", f.expected, f.got, f.where);
+      Fail(step, n, f.expected, f.got, f.where);
     }
   }
 

@@ -3,11 +3,13 @@
 // whether it held. With the model itself as the backend, it checks the file against the
 // model alone.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "scenario/scenario.h"
 #include "simulator/backend.h"
+#include "simulator/divergence.h"
 
 namespace snapsim::simulator {
 
@@ -32,6 +34,8 @@ struct Failure {
   std::string kind;  // "check" (the file's expectation) or "divergence" (model vs backend)
   std::string expected;
   std::string got;
+  // Set for kind "divergence": what differs, structured (and printed by FormatDivergence).
+  std::optional<Divergence> divergence;
 };
 
 struct ScenarioResult {
@@ -49,7 +53,8 @@ struct ScenarioResult {
   double elapsed_ms = 0;
 };
 
-// "FILE:LINE: step N (ACTION): BACKEND: expected ... got ..."
+// A check: "FILE:LINE: step N (ACTION): BACKEND: expected ... got ...".
+// A divergence: "FILE:LINE: " + FormatDivergence(...).
 std::string FormatFailure(const ScenarioResult& result, const Failure& failure);
 
 ScenarioResult RunScenario(const scenario::Scenario& scenario, Backend& backend);

@@ -72,7 +72,11 @@ TEST(RunnerTest, AWrongCurrentAfterDeleteIsCaught) {
   ScenarioResult result = RunScenario(DeleteCurrent(Profile::kQemu), faulty);
   ASSERT_EQ(result.verdict, Verdict::kFail);
   EXPECT_EQ(result.failures[0].step, 3);
-  EXPECT_EQ(result.failures[0].got, "state: running, current: null, tree: {A: {}}");
+  EXPECT_EQ(result.failures[0].got, "current: null");
+  ASSERT_TRUE(result.failures[0].divergence.has_value());
+  EXPECT_EQ(FormatFailure(result, result.failures[0]),
+            "mem.yaml:12: step 3: forgets-current: delete: B => current: model A, "
+            "forgets-current null");
 }
 
 TEST(RunnerTest, AnUnexpectedErrorIsACheckFailure) {

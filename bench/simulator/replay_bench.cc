@@ -7,6 +7,7 @@
 
 #include "scenario/loader.h"
 #include "simulator/backend_registry.h"
+#include "simulator/backends/all_backends.h"
 #include "simulator/runner.h"
 
 namespace snapsim::simulator {
@@ -25,6 +26,7 @@ std::vector<scenario::Scenario> Corpus(const std::string& folder) {
 
 void Replay(benchmark::State& state, const char* backend_name, const char* folder) {
   const auto corpus = Corpus(folder);
+  RegisterAllBackends();
   auto factory = BackendFactory::ForName(backend_name);
   if (corpus.empty() || !factory.ok()) {
     state.SkipWithError("no corpus (run from the repository root) or backend unavailable");

@@ -1,0 +1,38 @@
+#include "simulator/backends/all_backends.h"
+
+#include <gtest/gtest.h>
+
+#include "simulator/backend_registry.h"
+
+namespace snapsim::simulator {
+namespace {
+
+TEST(AllBackendsTest, EveryBackendIsListedInItsFixedOrder) {
+  RegisterAllBackends();
+  RegisterAllBackends();  // once is enough; twice changes nothing
+  std::vector<std::string> names;
+  for (const BackendInfo& info : ListBackends()) names.push_back(info.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"model", "libvirt-test", "qemu-img", "qemu", "vcsim",
+                                             "libvirt-esx", "libvirt-qemu", "libvirt:URI"}));
+}
+
+TEST(AllBackendsTest, UnknownNamesAreBadInputAndNameTheKnownOnes) {
+  RegisterAllBackends();
+  auto factory = BackendFactory::ForName("vmware");
+  ASSERT_FALSE(factory.ok());
+  EXPECT_EQ(factory.status().error_class(), ErrorClass::kInvalidArg);
+  EXPECT_NE(factory.status().message().find("libvirt-test"), std::string::npos);
+}
+
+#ifndef SNAPSIM_WITH_LIBVIRT
+TEST(AllBackendsTest, AFamilyLeftOutOfTheBuildIsUnavailableNamingItsOption) {
+  RegisterAllBackends();
+  auto factory = BackendFactory::ForName("libvirt-test");
+  ASSERT_FALSE(factory.ok());
+  EXPECT_EQ(factory.status().error_class(), ErrorClass::kOperationFailed);
+  EXPECT_NE(factory.status().message().find("SNAPSIM_WITH_LIBVIRT=ON"), std::string::npos);
+}
+#endif
+
+}  // namespace
+}  // namespace snapsim::simulator

@@ -1,0 +1,13 @@
+#pragma once
+// The libvirt family: libvirt-test, libvirt-qemu and libvirt:URI (libvirt-esx needs vcsim
+// and lives in simulator/vsphere).
+
+#include <vector>
+
+#include "simulator/backend_registry.h"
+
+namespace snapsim::simulator {
+
+std::vector<BackendEntry> LibvirtFamily();
+
+}  // namespace snapsim::simulator
