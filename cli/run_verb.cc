@@ -1,5 +1,5 @@
 // snapsim run [PATH...] [--backend NAME[,NAME...]] [--junit F] [--json F] [--html F]
-//             [--seed N] [--jobs N] [--shard K/N] [--quiet]
+//             [--seed N] [--jobs N] [--shard K/N] [--known FILE] [--quiet]
 #include <unistd.h>
 
 #include <cstdio>
@@ -17,6 +17,7 @@
 #include "reports/junit_report.h"
 #include "scenario/loader.h"
 #include "simulator/campaign.h"
+#include "simulator/expected_failures.h"
 
 namespace snapsim::cli {
 namespace {
@@ -24,7 +25,7 @@ namespace {
 struct RunOptions {
   std::vector<std::string> paths;
   std::vector<std::string> backends = {"model"};
-  std::string junit_path, json_path, html_path, shard_text;
+  std::string junit_path, json_path, html_path, shard_text, known_path;
   uint64_t seed = 1;
   int jobs = 1;
   bool quiet = false;
@@ -87,6 +88,8 @@ void PrintResult(const simulator::ScenarioResult& r) {
     fmt::print("  replay: {}\n", r.replay);
   } else if (r.verdict == simulator::Verdict::kSkip) {
     fmt::print("skip: {}: {}: {}\n", r.path, r.backend, r.reason);
+  } else if (r.verdict == simulator::Verdict::kKnown) {
+    fmt::print("known: {}: {}: {}\n", r.path, r.backend, r.finding);
   } else if (r.verdict == simulator::Verdict::kBackendFailure) {
     fmt::print("{}: {}: backend failure: {}\n  replay: {}\n", r.path, r.backend, r.reason,
                r.replay);
@@ -94,11 +97,13 @@ void PrintResult(const simulator::ScenarioResult& r) {
 }
 
 void PrintSummary(const std::vector<simulator::ScenarioResult>& results) {
-  std::map<std::string, std::array<int, 4>> counts;  // backend -> pass, fail, skip, error
+  // backend -> pass, fail, skip, error, known
+  std::map<std::string, std::array<int, simulator::kVerdictCount>> counts;
   for (const auto& r : results) ++counts[r.backend][static_cast<int>(r.verdict)];
-  fmt::print("\n{:<16} {:>6} {:>6} {:>6} {:>6}\n", "backend", "pass", "fail", "skip", "error");
+  fmt::print("\n{:<16} {:>6} {:>6} {:>6} {:>6} {:>6}\n", "backend", "pass", "fail", "skip",
+             "error", "known");
   for (const auto& [backend, c] : counts) {
-    fmt::print("{:<16} {:>6} {:>6} {:>6} {:>6}\n", backend, c[0], c[1], c[2], c[3]);
+    fmt::print("{:<16} {:>6} {:>6} {:>6} {:>6} {:>6}\n", backend, c[0], c[1], c[2], c[3], c[4]);
   }
   std::map<std::string, int> skip_reasons;
   for (const auto& r : results) {
@@ -136,6 +141,15 @@ int Run(const RunOptions& options) {
     }
     backends.push_back(*factory);
   }
+  simulator::KnownByBackend known;
+  if (!options.known_path.empty()) {
+    auto loaded = simulator::LoadKnownByBackend(options.known_path, options.backends);
+    if (!loaded.ok()) {
+      fmt::print(stderr, "snapsim: error: {}\n", loaded.status().message());
+      return kExitBadInput;
+    }
+    known = std::move(*loaded);
+  }
   auto scenarios = LoadAll(options.paths.empty() ? std::vector<std::string>{"scenarios"}
                                                  : options.paths);
   if (!scenarios) return kExitBadInput;
@@ -150,6 +164,7 @@ int Run(const RunOptions& options) {
     if (progress) fmt::print(stderr, "\r[{}/{}] {:<70.70}", done, cases.size(), r.path);
   });
   if (progress) fmt::print(stderr, "\r{:80}\r", "");
+  for (auto& r : results) simulator::ApplyKnownFindings(known, options.known_path, r);
   for (const auto& r : results) PrintResult(r);
   if (!options.quiet) PrintSummary(results);
   bool written = true;
@@ -177,6 +192,9 @@ void Register(CLI::App& app) {
       ->check(CLI::Range(1, 256));
   run->add_option("--shard", options->shard_text,
                   "Run shard K of N (0-based K/N): disjoint, complete partitions");
+  run->add_option("--known", options->known_path,
+                  "Known findings: a case that diverges as recorded is `known`, not a failure; "
+                  "a recorded case that no longer diverges fails (docs/known-findings.md)");
   run->add_flag("--quiet", options->quiet, "Print failures only");
   run->add_flag("--timings", options->timings,
                 "Add each scenario's elapsed time to the JSON report (not reproducible)");

@@ -18,7 +18,7 @@ table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }
 th { background: #f4f4f4; }
 td.pass { background: #dff5e1; } td.fail { background: #fbdcdc; }
-td.skip { background: #f1f1f1; color: #666; } td.na { color: #bbb; } td.error { background: #fde9c8; }
+td.skip { background: #f1f1f1; color: #666; } td.known { background: #efe6fb; } td.na { color: #bbb; } td.error { background: #fde9c8; }
 td.ok { background: #eef7ee; } td.err { background: #fff4e5; }
 details summary { cursor: pointer; } pre { white-space: pre-wrap; margin: 0.3em 0; }
 .small { font-size: 12px; color: #555; }
@@ -26,12 +26,14 @@ details summary { cursor: pointer; } pre { white-space: pre-wrap; margin: 0.3em 
 
 std::string VerdictCell(const simulator::ScenarioResult& r) {
   // A backend that implements another profile never could run the file: not a finding.
-  if (r.verdict == simulator::Verdict::kSkip && r.reason.find(" profile") != std::string::npos) {
+  if (r.verdict == simulator::Verdict::kSkip && r.profile_not_implemented) {
     return "<td class=\"na\" title=\"" + XmlEscape(r.reason) + "\">n/a</td>";
   }
-  static const char* kClass[] = {"pass", "fail", "skip", "error"};
+  static const char* kClass[simulator::kVerdictCount] = {"pass", "fail", "skip", "error",
+                                                         "known"};
   std::string cell = fmt::format("<td class=\"{}\">{}", kClass[static_cast<int>(r.verdict)],
                                  simulator::VerdictName(r.verdict));
+  if (!r.finding.empty()) cell += " " + XmlEscape(r.finding);
   std::string details;
   for (const auto& f : r.failures) details += simulator::FormatFailure(r, f) + "\n";
   if (!r.reason.empty()) details += r.reason + "\n";
@@ -94,14 +96,15 @@ void PortabilityTable(std::string& out) {
 }  // namespace
 
 std::string HtmlReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results) {
-  std::array<int, 4> counts{};
+  std::array<int, simulator::kVerdictCount> counts{};
   for (const auto& r : results) ++counts[static_cast<int>(r.verdict)];
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                     "<title>snapsim conformance</title><style>";
   out += kStyle;
   out += "</style></head><body>\n<h1>snapsim conformance report</h1>\n";
-  out += fmt::format("<p>seed {} &middot; {} cases: {} pass, {} fail, {} skip, {} error</p>\n",
-                     seed, results.size(), counts[0], counts[1], counts[2], counts[3]);
+  out += fmt::format(
+      "<p>seed {} &middot; {} cases: {} pass, {} fail, {} skip, {} error, {} known</p>\n", seed,
+      results.size(), counts[0], counts[1], counts[2], counts[3], counts[4]);
   ScenarioMatrix(results, out);
   PortabilityTable(out);
   return out + "</body></html>\n";

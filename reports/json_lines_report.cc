@@ -32,6 +32,7 @@ Json ResultJson(const simulator::ScenarioResult& r, bool timings) {
   j["backend"] = r.backend;
   j["verdict"] = simulator::VerdictName(r.verdict);
   if (!r.reason.empty()) j["reason"] = r.reason;
+  if (!r.finding.empty()) j["finding"] = r.finding;
   Json failures = Json::array();
   for (const auto& f : r.failures) {
     failures.push_back({{"file", f.where.file},

@@ -24,6 +24,18 @@ void WriteCase(const simulator::ScenarioResult& r, std::string& out) {
     case simulator::Verdict::kSkip:
       out += fmt::format("      <skipped message=\"{}\"/>\n", XmlEscape(r.reason));
       break;
+    case simulator::Verdict::kKnown: {
+      std::string line;
+      for (const simulator::Failure& f : r.failures) {
+        if (f.divergence) {
+          line = simulator::FormatFailure(r, f);
+          break;
+        }
+      }
+      out += fmt::format("      <skipped message=\"known finding {}: {}\"/>\n",
+                         XmlEscape(r.finding), XmlEscape(line));
+      break;
+    }
     case simulator::Verdict::kBackendFailure:
       out += fmt::format("      <error message=\"{}\">{}</error>\n", XmlEscape(r.reason),
                          XmlEscape(r.replay));
@@ -48,7 +60,7 @@ std::string JunitReport(const std::vector<simulator::ScenarioResult>& results) {
     suite.cases.push_back(&r);
     suite.failures += r.verdict == simulator::Verdict::kFail;
     suite.errors += r.verdict == simulator::Verdict::kBackendFailure;
-    suite.skipped += r.verdict == simulator::Verdict::kSkip;
+    suite.skipped += r.verdict == simulator::Verdict::kSkip || r.verdict == simulator::Verdict::kKnown;
   }
   int tests = 0, failures = 0, errors = 0, skipped = 0;
   for (const auto& [name, suite] : suites) {

@@ -56,6 +56,9 @@ class Backend {
   // Why this backend cannot run `scenario` (profile, power states, steps it cannot
   // perform), or nullopt when it can. A skip is reported with this reason.
   virtual std::optional<std::string> CannotRun(const scenario::Scenario& scenario) const = 0;
+  // False when the backend does not implement `profile`'s hypervisor at all: such a
+  // scenario x backend pair is not a case (it could never run), unlike a skip.
+  virtual bool Implements(Profile profile) const { return true; }
   // True when the backend has disk bytes the merge engine can check.
   virtual bool HasDiskBytes() const { return false; }
 
@@ -86,6 +89,7 @@ class BackendWrapper : public Backend {
   std::optional<std::string> CannotRun(const scenario::Scenario& s) const override {
     return target_->CannotRun(s);
   }
+  bool Implements(Profile profile) const override { return target_->Implements(profile); }
   bool HasDiskBytes() const override { return target_->HasDiskBytes(); }
   void Begin(const scenario::Scenario& s) override { target_->Begin(s); }
   Status Perform(const scenario::Action& a) override { return target_->Perform(a); }

@@ -14,6 +14,7 @@ const char* VerdictName(Verdict verdict) {
     case Verdict::kFail: return "fail";
     case Verdict::kSkip: return "skip";
     case Verdict::kBackendFailure: return "backend-failure";
+    case Verdict::kKnown: return "known";
   }
   return "unknown";
 }
@@ -153,6 +154,7 @@ ScenarioResult RunScenario(const scenario::Scenario& scenario, Backend& backend)
   if (auto reason = backend.CannotRun(scenario)) {
     result.verdict = Verdict::kSkip;
     result.reason = *reason;
+    result.profile_not_implemented = !backend.Implements(scenario.hypervisor);
     return result;
   }
   try {

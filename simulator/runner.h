@@ -13,7 +13,9 @@
 
 namespace snapsim::simulator {
 
-enum class Verdict { kPass, kFail, kSkip, kBackendFailure };
+// kKnown: the case diverged exactly as a known finding records (run --known).
+enum class Verdict { kPass, kFail, kSkip, kBackendFailure, kKnown };
+constexpr int kVerdictCount = 5;
 const char* VerdictName(Verdict verdict);
 
 // One step as it happened, for reports (JSON lines).
@@ -45,6 +47,10 @@ struct ScenarioResult {
   std::string backend;
   Verdict verdict = Verdict::kPass;
   std::string reason;  // skip reason or backend failure
+  // For a skip: true when the backend does not implement the profile at all (the pair
+  // is no case), false when a step or state of this file rules it out.
+  bool profile_not_implemented = false;
+  std::string finding;  // kKnown: the finding's name (F4)
   std::vector<Failure> failures;
   std::vector<StepEvent> events;
   std::string replay;  // a command that replays exactly this case

@@ -265,6 +265,7 @@ void ChildProcess::Kill() {
     }
     Reaped(done == pid_ ? status : 0);
   }
+  pid_ = -1;  // the end stays known (exit_status, signal); the pid is no longer ours
   ClosePipes();
 }
 

@@ -129,6 +129,10 @@ unsigned int SnapshotCreateFlags(const scenario::Create& create) {
   return flags;
 }
 
+bool LibvirtBackend::Implements(Profile profile) const {
+  return ProfileForLibvirtUri(uri_) == profile;
+}
+
 std::optional<Profile> ProfileForLibvirtUri(const std::string& uri) {
   static const std::map<std::string, Profile> schemes = {
       {"test", Profile::kTest}, {"qemu", Profile::kQemu}, {"esx", Profile::kEsx},

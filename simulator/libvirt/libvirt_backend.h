@@ -36,6 +36,8 @@ class LibvirtBackend : public Backend {
 
   std::string name() const override { return name_; }
   std::optional<std::string> CannotRun(const scenario::Scenario& scenario) const override;
+  // The profile of the URI's driver (none for a driver without one).
+  bool Implements(Profile profile) const override;
   void Begin(const scenario::Scenario& scenario) override;
   Status Perform(const scenario::Action& action) override;
   Observation Observe() override;

@@ -43,6 +43,7 @@ class LibvirtQemuBackend : public Backend {
 
   std::string name() const override { return "libvirt-qemu"; }
   std::optional<std::string> CannotRun(const scenario::Scenario& scenario) const override;
+  bool Implements(Profile profile) const override { return profile == Profile::kQemu; }
   bool HasDiskBytes() const override { return true; }
   void Begin(const scenario::Scenario& scenario) override;
   Status Perform(const scenario::Action& action) override;

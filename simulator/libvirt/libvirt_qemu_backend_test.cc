@@ -162,7 +162,7 @@ TEST(LibvirtQemuBackendTest, OfflineStepsAndLibvirtErrorsKeepTheirClass) {
 // run's folders are gone.
 TEST(LibvirtQemuBackendTest, SnapsimKilledMidRunLeavesNoQemuAndNoFolder) {
   SKIP_WITHOUT_LIBVIRT_QEMU();
-  auto tmp = TempDir::Create("snapsim-lvq-killtest-");
+  auto tmp = TempDir::Create("snapsim-kt-");
   ASSERT_TRUE(tmp.ok());
   chmod(tmp->path().c_str(), 0755);  // the worker runs as nobody and must reach its folder
   const pid_t child = fork();

@@ -39,6 +39,7 @@ class QemuImgBackend : public Backend {
 
   std::string name() const override { return "qemu-img"; }
   std::optional<std::string> CannotRun(const scenario::Scenario& scenario) const override;
+  bool Implements(Profile profile) const override { return profile == Profile::kQemu; }
   bool HasDiskBytes() const override { return true; }
   void Begin(const scenario::Scenario& scenario) override;
   Status Perform(const scenario::Action& action) override;

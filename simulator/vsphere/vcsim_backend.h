@@ -30,6 +30,7 @@ class VcsimBackend : public Backend {
 
   std::string name() const override { return "vcsim"; }
   std::optional<std::string> CannotRun(const scenario::Scenario& scenario) const override;
+  bool Implements(Profile profile) const override { return profile == Profile::kEsx; }
   void Begin(const scenario::Scenario& scenario) override;
   Status Perform(const scenario::Action& action) override;
   Observation Observe() override;
