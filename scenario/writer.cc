@@ -6,6 +6,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/overloaded.h"
 #include "scenario/size.h"
 
 namespace snapsim::scenario {
@@ -149,17 +150,25 @@ std::string ExpectText(const Expect& expect, int indent) {
 
 // The action's value after "KEY:", including its leading space or newline.
 std::string ActionArgs(const Scenario& scenario, const Action& action, int indent) {
-  if (const auto* write = std::get_if<Write>(&action)) {
-    bool first_disk = !scenario.disks.empty() && scenario.disks.front().name == write->disk;
-    std::string disk = first_disk ? "" : "disk: " + QuoteScalar(write->disk, true) + ", ";
-    return fmt::format(" {{{}{}}}", disk,
-                       RangeText(write->offset_bytes, write->length_bytes, write->content));
-  }
-  if (const auto* create = std::get_if<Create>(&action)) return " " + CreateArgs(*create);
-  if (const auto* del = std::get_if<Delete>(&action)) return " " + DeleteArgs(*del);
-  if (const auto* revert = std::get_if<Revert>(&action)) return " " + RevertArgs(*revert);
-  if (const auto* expect = std::get_if<Expect>(&action)) return ExpectText(*expect, indent + 2);
-  return " {}";
+  auto none = [](const auto&) { return std::string(" {}"); };
+  return std::visit(
+      Overloaded{
+          [&](const Start& a) { return none(a); },
+          [&](const Shutdown& a) { return none(a); },
+          [&](const Pause& a) { return none(a); },
+          [&](const Resume& a) { return none(a); },
+          [&](const Write& write) {
+            bool first_disk = !scenario.disks.empty() && scenario.disks.front().name == write.disk;
+            std::string disk = first_disk ? "" : "disk: " + QuoteScalar(write.disk, true) + ", ";
+            return fmt::format(" {{{}{}}}", disk,
+                               RangeText(write.offset_bytes, write.length_bytes, write.content));
+          },
+          [](const Create& create) { return " " + CreateArgs(create); },
+          [](const Delete& del) { return " " + DeleteArgs(del); },
+          [](const Revert& revert) { return " " + RevertArgs(revert); },
+          [&](const Expect& expect) { return ExpectText(expect, indent + 2); },
+      },
+      action);
 }
 
 bool IsPowerAction(const Action& action) {

@@ -80,6 +80,11 @@ class Backend {
   virtual void End() = 0;
 };
 
+// What Perform answers for an Expect, which is not an action (the runner never sends one).
+inline Status NotAnAction() {
+  return Status::Error(ErrorClass::kInternalError, "expect is not an action");
+}
+
 // Forwards every call to another backend; fault injectors override one method
 // (leveldb's EnvWrapper).
 class BackendWrapper : public Backend {

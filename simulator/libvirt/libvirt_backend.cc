@@ -1,3 +1,4 @@
+#include "core/overloaded.h"
 #include "simulator/libvirt/libvirt_backend.h"
 
 #include <libvirt/libvirt.h>
@@ -212,28 +213,22 @@ virDomainPtr LibvirtBackend::DefineDomain(const scenario::Scenario& scenario) {
 }
 
 Status LibvirtBackend::Perform(const scenario::Action& action) {
-  if (const auto* create = std::get_if<scenario::Create>(&action)) return Create(*create);
-  if (const auto* del = std::get_if<scenario::Delete>(&action)) return Delete(*del);
-  if (const auto* revert = std::get_if<scenario::Revert>(&action)) return Revert(*revert);
-  if (std::holds_alternative<scenario::Write>(action)) return Status::Ok();  // model only
-  return Power(action);
-}
-
-Status LibvirtBackend::Power(const scenario::Action& action) {
-  int rc = 0;
-  const char* call = "";
-  if (std::holds_alternative<scenario::Start>(action)) {
-    call = "virDomainCreate", rc = virDomainCreate(domain_);
-  } else if (std::holds_alternative<scenario::Shutdown>(action)) {
-    call = "virDomainDestroy", rc = virDomainDestroy(domain_);
-  } else if (std::holds_alternative<scenario::Pause>(action)) {
-    call = "virDomainSuspend", rc = virDomainSuspend(domain_);
-  } else if (std::holds_alternative<scenario::Resume>(action)) {
-    call = "virDomainResume", rc = virDomainResume(domain_);
-  } else {
-    return Status::Error(ErrorClass::kInternalError, "expect is not an action");
-  }
-  return rc < 0 ? LastError(call) : Status::Ok();
+  auto power = [this](const char* call, int (*fn)(virDomainPtr)) {
+    return fn(domain_) < 0 ? LastError(call) : Status::Ok();
+  };
+  return std::visit(
+      Overloaded{
+          [&](const scenario::Start&) { return power("virDomainCreate", virDomainCreate); },
+          [&](const scenario::Shutdown&) { return power("virDomainDestroy", virDomainDestroy); },
+          [&](const scenario::Pause&) { return power("virDomainSuspend", virDomainSuspend); },
+          [&](const scenario::Resume&) { return power("virDomainResume", virDomainResume); },
+          [](const scenario::Write&) { return Status::Ok(); },  // no disk bytes: model only
+          [&](const scenario::Create& create) { return Create(create); },
+          [&](const scenario::Delete& del) { return Delete(del); },
+          [&](const scenario::Revert& revert) { return Revert(revert); },
+          [](const scenario::Expect&) { return NotAnAction(); },
+      },
+      action);
 }
 
 Status LibvirtBackend::Create(const scenario::Create& create) {

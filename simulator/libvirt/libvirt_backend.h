@@ -63,7 +63,6 @@ class LibvirtBackend : public Backend {
   Status Create(const scenario::Create& create);
   Status Delete(const scenario::Delete& del);
   Status Revert(const scenario::Revert& revert);
-  Status Power(const scenario::Action& action);
 
   std::string name_;
   std::string uri_;

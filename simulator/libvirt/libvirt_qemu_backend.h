@@ -70,6 +70,8 @@ class LibvirtQemuBackend : public Backend {
   static Status ToStatus(const nlohmann::json& reply);
   Status Create(const scenario::Create& create);
   Status Delete(const scenario::Delete& del);
+  Status Revert(const scenario::Revert& revert);
+  Status Write(const scenario::Write& write);
   std::string Target(const std::string& disk) const;
   void TrackQemu(pid_t pid) const;
 

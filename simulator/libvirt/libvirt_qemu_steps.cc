@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/overloaded.h"
 #include "simulator/host/cleanup.h"
 #include "simulator/libvirt/libvirt_backend.h"
 #include "simulator/libvirt/libvirt_qemu_backend.h"
@@ -79,35 +80,40 @@ Status LibvirtQemuBackend::ToStatus(const Json& reply) {
   return Status::Error(*error_class, message);
 }
 
+Status LibvirtQemuBackend::Revert(const scenario::Revert& revert) {
+  unsigned flags = 0;
+  if (revert.running) flags |= VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING;
+  if (revert.paused) flags |= VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED;
+  if (revert.force) flags |= VIR_DOMAIN_SNAPSHOT_REVERT_FORCE;
+  return ToStatus(Call({{"op", "revert"}, {"name", revert.name}, {"flags", flags}}));
+}
+
+Status LibvirtQemuBackend::Write(const scenario::Write& write) {
+  Json request = {{"op", "write"}, {"target", Target(write.disk)},
+                  {"offset", write.offset_bytes}, {"length", write.length_bytes}};
+  std::visit(Overloaded{[&](const scenario::Fill& fill) { request["fill"] = fill.byte; },
+                        [&](const scenario::Seed& seed) { request["seed"] = seed.seed; }},
+             write.content);
+  return ToStatus(Call(request));
+}
+
 Status LibvirtQemuBackend::Perform(const scenario::Action& action) {
   if (fd_ < 0) throw BackendFailure("Perform before Begin");
   try {
-    if (const auto* create = std::get_if<scenario::Create>(&action)) return Create(*create);
-    if (const auto* del = std::get_if<scenario::Delete>(&action)) return Delete(*del);
-    if (const auto* revert = std::get_if<scenario::Revert>(&action)) {
-      unsigned flags = 0;
-      if (revert->running) flags |= VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING;
-      if (revert->paused) flags |= VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED;
-      if (revert->force) flags |= VIR_DOMAIN_SNAPSHOT_REVERT_FORCE;
-      return ToStatus(Call({{"op", "revert"}, {"name", revert->name}, {"flags", flags}}));
-    }
-    if (const auto* write = std::get_if<scenario::Write>(&action)) {
-      Json request = {{"op", "write"}, {"target", Target(write->disk)},
-                      {"offset", write->offset_bytes}, {"length", write->length_bytes}};
-      if (const auto* fill = std::get_if<scenario::Fill>(&write->content)) {
-        request["fill"] = fill->byte;
-      } else {
-        request["seed"] = std::get<scenario::Seed>(write->content).seed;
-      }
-      return ToStatus(Call(request));
-    }
-    const char* call = std::holds_alternative<scenario::Start>(action)      ? "start"
-                       : std::holds_alternative<scenario::Shutdown>(action) ? "destroy"
-                       : std::holds_alternative<scenario::Pause>(action)    ? "suspend"
-                       : std::holds_alternative<scenario::Resume>(action)   ? "resume"
-                                                                            : nullptr;
-    if (call == nullptr) return Status::Error(ErrorClass::kInternalError, "expect is not an action");
-    return ToStatus(Call({{"op", "power"}, {"call", call}}));
+    auto power = [&](const char* call) { return ToStatus(Call({{"op", "power"}, {"call", call}})); };
+    return std::visit(
+        Overloaded{
+            [&](const scenario::Start&) { return power("start"); },
+            [&](const scenario::Shutdown&) { return power("destroy"); },
+            [&](const scenario::Pause&) { return power("suspend"); },
+            [&](const scenario::Resume&) { return power("resume"); },
+            [&](const scenario::Write& write) { return Write(write); },
+            [&](const scenario::Create& create) { return Create(create); },
+            [&](const scenario::Delete& del) { return Delete(del); },
+            [&](const scenario::Revert& revert) { return Revert(revert); },
+            [](const scenario::Expect&) { return NotAnAction(); },
+        },
+        action);
   } catch (const BackendFailure& failure) {
     throw BackendFailure(fmt::format("step `{}`: {}", StepName(action), failure.what()));
   }

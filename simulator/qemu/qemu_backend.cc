@@ -1,3 +1,4 @@
+#include "core/overloaded.h"
 #include "simulator/qemu/qemu_backend.h"
 
 #include <filesystem>
@@ -84,43 +85,55 @@ Status QemuBackend::Perform(const scenario::Action& action) {
 }
 
 Status QemuBackend::PerformStep(const scenario::Action& action) {
-  if (const auto* create = std::get_if<scenario::Create>(&action)) {
-    const PowerState before = state_;
-    Status status = Create(*create);
-    if (!status.ok()) return status;
-    recorded_[create->name] = before;
-    if (create->halt && Active()) Quit();
-    return status;
-  }
-  if (const auto* del = std::get_if<scenario::Delete>(&action)) return Delete(*del);
-  if (const auto* revert = std::get_if<scenario::Revert>(&action)) return Revert(*revert);
-  if (const auto* write = std::get_if<scenario::Write>(&action)) return Write(*write);
-  if (std::holds_alternative<scenario::Expect>(action)) {
-    return Status::Error(ErrorClass::kInternalError, "expect is not an action");
-  }
-  return Power(action);
+  return std::visit(
+      Overloaded{
+          [&](const scenario::Start&) { return Start(); },
+          [&](const scenario::Shutdown&) { return Shutdown(); },
+          [&](const scenario::Pause&) { return Pause(); },
+          [&](const scenario::Resume&) { return Resume(); },
+          [&](const scenario::Write& write) { return Write(write); },
+          [&](const scenario::Create& create) {
+            const PowerState before = state_;
+            Status status = Create(create);
+            if (!status.ok()) return status;
+            recorded_[create.name] = before;
+            if (create.halt && Active()) Quit();
+            return status;
+          },
+          [&](const scenario::Delete& del) { return Delete(del); },
+          [&](const scenario::Revert& revert) { return Revert(revert); },
+          [](const scenario::Expect&) { return NotAnAction(); },
+      },
+      action);
 }
 
-Status QemuBackend::Power(const scenario::Action& action) {
-  if (std::holds_alternative<scenario::Start>(action)) {
-    if (Active()) return Status::Error(ErrorClass::kOperationInvalid, "domain is already running");
-    Launch(PowerState::kRunning, std::nullopt);
-  } else if (std::holds_alternative<scenario::Pause>(action)) {
-    if (!Active()) return Status::Error(ErrorClass::kOperationInvalid, "domain is not running");
-    // As libvirt's qemuDomainSuspend: a paused domain stays paused (docs/findings.md F18).
-    if (state_ == PowerState::kPaused) return Status::Ok();
-    qmp_.Require("stop", nullptr, job_timeout_ms_);
-    state_ = PowerState::kPaused;
-  } else if (std::holds_alternative<scenario::Resume>(action)) {
-    if (state_ != PowerState::kPaused) {
-      return Status::Error(ErrorClass::kOperationInvalid, "domain is not paused");
-    }
-    qmp_.Require("cont", nullptr, job_timeout_ms_);
-    state_ = PowerState::kRunning;
-  } else {
-    if (!Active()) return Status::Error(ErrorClass::kOperationInvalid, "domain is not running");
-    Quit();
+Status QemuBackend::Start() {
+  if (Active()) return Status::Error(ErrorClass::kOperationInvalid, "domain is already running");
+  Launch(PowerState::kRunning, std::nullopt);
+  return Status::Ok();
+}
+
+Status QemuBackend::Pause() {
+  if (!Active()) return Status::Error(ErrorClass::kOperationInvalid, "domain is not running");
+  // As libvirt's qemuDomainSuspend: a paused domain stays paused (docs/findings.md F18).
+  if (state_ == PowerState::kPaused) return Status::Ok();
+  qmp_.Require("stop", nullptr, job_timeout_ms_);
+  state_ = PowerState::kPaused;
+  return Status::Ok();
+}
+
+Status QemuBackend::Resume() {
+  if (state_ != PowerState::kPaused) {
+    return Status::Error(ErrorClass::kOperationInvalid, "domain is not paused");
   }
+  qmp_.Require("cont", nullptr, job_timeout_ms_);
+  state_ = PowerState::kRunning;
+  return Status::Ok();
+}
+
+Status QemuBackend::Shutdown() {
+  if (!Active()) return Status::Error(ErrorClass::kOperationInvalid, "domain is not running");
+  Quit();
   return Status::Ok();
 }
 

@@ -64,7 +64,10 @@ class QemuBackend : public QemuImgBackend {
  private:
   bool Active() const { return state_ != PowerState::kShutoff; }
   Status PerformStep(const scenario::Action& action);
-  Status Power(const scenario::Action& action);
+  Status Start();
+  Status Shutdown();
+  Status Pause();
+  Status Resume();
   // Starts QEMU on the active images, paused with -S, loading `loadvm` if given, and
   // resumes it when `want` is running.
   void Launch(PowerState want, const std::optional<std::string>& loadvm);

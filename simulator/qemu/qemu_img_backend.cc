@@ -1,3 +1,4 @@
+#include "core/overloaded.h"
 #include "simulator/qemu/qemu_img_backend.h"
 
 #include <algorithm>
@@ -115,18 +116,23 @@ void QemuImgBackend::RequireStarted() const {
 
 Status QemuImgBackend::Perform(const scenario::Action& action) {
   RequireStarted();
-  if (const auto* create = std::get_if<scenario::Create>(&action)) return Create(*create);
-  if (const auto* del = std::get_if<scenario::Delete>(&action)) return Delete(*del);
-  if (const auto* revert = std::get_if<scenario::Revert>(&action)) return Revert(*revert);
-  if (const auto* write = std::get_if<scenario::Write>(&action)) return Write(*write);
-  if (std::holds_alternative<scenario::Expect>(action)) {
-    return Error(ErrorClass::kInternalError, "expect is not an action");
-  }
-  if (std::holds_alternative<scenario::Start>(action)) {
-    throw BackendFailure("qemu-img cannot start a domain (CannotRun should have skipped this)");
-  }
   // shutdown, pause and resume of a shut-off domain: libvirt refuses them all.
-  return Error(ErrorClass::kOperationInvalid, "domain is not running");
+  auto not_running = [] { return Error(ErrorClass::kOperationInvalid, "domain is not running"); };
+  return std::visit(
+      Overloaded{
+          [](const scenario::Start&) -> Status {
+            throw BackendFailure("qemu-img cannot start a domain (CannotRun should have skipped this)");
+          },
+          [&](const scenario::Shutdown&) { return not_running(); },
+          [&](const scenario::Pause&) { return not_running(); },
+          [&](const scenario::Resume&) { return not_running(); },
+          [&](const scenario::Write& write) { return Write(write); },
+          [&](const scenario::Create& create) { return Create(create); },
+          [&](const scenario::Delete& del) { return Delete(del); },
+          [&](const scenario::Revert& revert) { return Revert(revert); },
+          [](const scenario::Expect&) { return NotAnAction(); },
+      },
+      action);
 }
 
 Status QemuImgBackend::Write(const scenario::Write& write) {

@@ -1,3 +1,4 @@
+#include "core/overloaded.h"
 #include "simulator/vsphere/vcsim_backend.h"
 
 #include <cctype>
@@ -117,19 +118,19 @@ Status VcsimBackend::Call(const char* op, nlohmann::json args) {
 }
 
 Status VcsimBackend::Perform(const scenario::Action& action) {
-  if (const auto* create = std::get_if<scenario::Create>(&action)) return Create(*create);
-  if (const auto* del = std::get_if<scenario::Delete>(&action)) return Delete(*del);
-  if (const auto* revert = std::get_if<scenario::Revert>(&action)) return Revert(*revert);
-  if (std::holds_alternative<scenario::Write>(action)) return Status::Ok();  // model only
-  return Power(action);
-}
-
-Status VcsimBackend::Power(const scenario::Action& action) {
-  if (std::holds_alternative<scenario::Start>(action)) return Call("power_on");
-  if (std::holds_alternative<scenario::Shutdown>(action)) return Call("power_off");
-  if (std::holds_alternative<scenario::Pause>(action)) return Call("suspend");
-  if (std::holds_alternative<scenario::Resume>(action)) return Call("power_on");
-  return Status::Error(ErrorClass::kInternalError, "expect is not an action");
+  return std::visit(
+      Overloaded{
+          [&](const scenario::Start&) { return Call("power_on"); },
+          [&](const scenario::Shutdown&) { return Call("power_off"); },
+          [&](const scenario::Pause&) { return Call("suspend"); },
+          [&](const scenario::Resume&) { return Call("power_on"); },
+          [](const scenario::Write&) { return Status::Ok(); },  // no disk bytes: model only
+          [&](const scenario::Create& create) { return Create(create); },
+          [&](const scenario::Delete& del) { return Delete(del); },
+          [&](const scenario::Revert& revert) { return Revert(revert); },
+          [](const scenario::Expect&) { return NotAnAction(); },
+      },
+      action);
 }
 
 Status VcsimBackend::Create(const scenario::Create& create) {

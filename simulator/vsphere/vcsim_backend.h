@@ -44,7 +44,6 @@ class VcsimBackend : public Backend {
   Status Create(const scenario::Create& create);
   Status Delete(const scenario::Delete& del);
   Status Revert(const scenario::Revert& revert);
-  Status Power(const scenario::Action& action);
   // no-domain-snapshot unless `name` is in the VM's tree now.
   Status Lookup(const std::string& name);
 
