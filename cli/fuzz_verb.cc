@@ -31,8 +31,7 @@ int Fuzz(FuzzFlags& flags) {
   auto factory = simulator::BackendFactory::ForName(flags.backend);
   if (!factory.ok()) {
     fmt::print(stderr, "snapsim: error: {}\n", factory.status().message());
-    return factory.status().error_class() == ErrorClass::kInvalidArg ? kExitBadInput
-                                                                      : kExitBackendUnavailable;
+    return ExitCodeFor(factory.status());
   }
   if (!flags.known.empty()) {
     auto known = simulator::LoadKnownFindings(flags.known, flags.backend);

@@ -136,8 +136,7 @@ int Run(const RunOptions& options) {
     auto factory = simulator::BackendFactory::ForName(name);
     if (!factory.ok()) {
       fmt::print(stderr, "snapsim: error: {}\n", factory.status().message());
-      return factory.status().error_class() == ErrorClass::kInvalidArg ? kExitBadInput
-                                                                        : kExitBackendUnavailable;
+      return ExitCodeFor(factory.status());
     }
     backends.push_back(*factory);
   }

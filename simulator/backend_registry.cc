@@ -68,11 +68,11 @@ Result<BackendFactory> BackendFactory::ForName(std::string_view name) {
   if (entry == nullptr) {
     std::string known;
     for (const BackendEntry& e : Entries()) known += (known.empty() ? "" : ", ") + e.name;
-    return Status::Error(ErrorClass::kInvalidArg,
+    return Status::Failure(Fault::kBadInput,
                          fmt::format("unknown backend '{}' (known: {})", name, known));
   }
   if (auto reason = entry->unavailable(name)) {
-    return Status::Error(ErrorClass::kOperationFailed,
+    return Status::Failure(Fault::kBackendFailure,
                          fmt::format("backend '{}' cannot run here: {}", name, *reason));
   }
   return BackendFactory(std::string(name));

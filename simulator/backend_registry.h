@@ -41,8 +41,8 @@ void RegisterBackend(BackendEntry entry);
 std::vector<BackendInfo> ListBackends();
 
 // A factory for one backend name, checked once: `MakeBackend` then creates a fresh
-// instance per scenario. Errors: kInvalidArg for an unknown name (bad input, exit 2),
-// kOperationFailed when the backend is not available here (exit 3).
+// instance per scenario. Faults: kBadInput for an unknown name (exit 2), kBackendFailure
+// when the backend is not available here (exit 3).
 class BackendFactory {
  public:
   static Result<BackendFactory> ForName(std::string_view name);

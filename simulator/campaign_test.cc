@@ -61,7 +61,7 @@ TEST(CampaignTest, ResultsComeBackInCaseOrderWhateverTheThreads) {
 TEST(BackendRegistryTest, UnknownNamesAreBadInput) {
   auto factory = BackendFactory::ForName("vmware");
   ASSERT_FALSE(factory.ok());
-  EXPECT_EQ(factory.status().error_class(), ErrorClass::kInvalidArg);
+  EXPECT_EQ(factory.status().fault(), Fault::kBadInput);
   EXPECT_NE(factory.status().message().find("known: model"), std::string::npos);
 }
 

@@ -58,7 +58,7 @@ class StepCommand : public rc::state::Command<model::Model, Sut> {
  public:
   explicit StepCommand(scenario::Action action) : action_(std::move(action)) {}
 
-  void apply(model::Model& model) const override { model.Apply(action_); }
+  void apply(model::Model& model) const override { model.Apply(action_).IgnoreError(); }
 
   void run(const model::Model& before, Sut& sut) const override {
     model::Model after = before;
@@ -67,6 +67,7 @@ class StepCommand : public rc::state::Command<model::Model, Sut> {
     if (!want.ok()) step.error = want.error_class();
     sut.steps.push_back(step);
     const Status got = sut.backend->Perform(action_);
+    if (got.is_fault()) throw BackendFailure(got.ToString());
     const StepAnswers answers{
         want, got,
         [&] { return Observation{after.state(), after.current(), after.Forest()}; },
@@ -126,7 +127,7 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
       });
       // Then the bytes: the backend's files against the model's views, bit for bit.
       model::Model end(skeleton);
-      for (const scenario::Step& step : sut.steps) end.Apply(step.action);
+      for (const scenario::Step& step : sut.steps) end.Apply(step.action).IgnoreError();
       const scenario::Action check = scenario::Expect{};
       const int n = static_cast<int>(sut.steps.size()) + 1;
       if (auto divergence = CompareBytes(skeleton, n, check, *backend, end)) {

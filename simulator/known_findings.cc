@@ -9,7 +9,7 @@ namespace snapsim::simulator {
 namespace {
 
 Status LineError(const std::string& path, size_t line, size_t column, const std::string& what) {
-  return Status::Error(ErrorClass::kInvalidArg,
+  return Status::Failure(Fault::kBadInput,
                        fmt::format("{}:{}:{}: {}", path, line, column, what));
 }
 
@@ -92,7 +92,7 @@ Result<std::vector<KnownFinding>> LoadKnownFindings(const std::string& path,
                                                     const std::string& backend) {
   std::ifstream in(path);
   if (!in) {
-    return Status::Error(ErrorClass::kInvalidArg, fmt::format("{}: cannot read the file", path));
+    return Status::Failure(Fault::kBadInput, fmt::format("{}: cannot read the file", path));
   }
   std::ostringstream text;
   text << in.rdbuf();

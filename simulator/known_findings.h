@@ -29,7 +29,7 @@ struct KnownFinding {
 };
 
 // The entries of `text` (read from `path`, for messages) that name `backend`. A malformed
-// line is an invalid-arg error naming PATH:LINE:COLUMN.
+// line is a bad-input fault naming PATH:LINE:COLUMN.
 Result<std::vector<KnownFinding>> ParseKnownFindings(std::string_view text, const std::string& path,
                                                      const std::string& backend);
 Result<std::vector<KnownFinding>> LoadKnownFindings(const std::string& path,

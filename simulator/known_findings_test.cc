@@ -36,7 +36,7 @@ TEST(KnownFindingsTest, AMalformedLineNamesFileLineAndColumn) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message().rfind("k.txt:2:9: bad regular expression", 0), 0u)
       << bad.status().message();
-  EXPECT_EQ(bad.status().error_class(), ErrorClass::kInvalidArg);
+  EXPECT_EQ(bad.status().fault(), Fault::kBadInput);
   auto lonely = ParseKnownFindings("qemu\n", "k.txt", "qemu");
   ASSERT_FALSE(lonely.ok());
   EXPECT_EQ(lonely.status().message(), "k.txt:1:5: expected SCOPE FINDING REGEX, found no FINDING");

@@ -47,6 +47,12 @@ bool OutcomeMatches(const scenario::Step& step, const Status& status) {
   return !status.ok() && status.error_class() == std::get<ErrorClass>(*step.error);
 }
 
+// A fault of snapsim's own where a hypervisor's answer was due: the backend failed.
+Status RequireAnswer(Status status) {
+  if (status.is_fault()) throw BackendFailure(status.ToString());
+  return status;
+}
+
 // Replays a scenario on `backend`, with `reference` (the model) alongside unless the
 // backend is the model itself.
 class Replay {
@@ -93,7 +99,7 @@ class Replay {
       CheckExpectStep(n, step, *expect);
     } else {
       event.expected = ExpectedText(step);
-      const Status got = backend_.Perform(step.action);
+      const Status got = RequireAnswer(backend_.Perform(step.action));
       event.outcome = OutcomeText(got);
       if (differential_) {
         const Status want = reference_.Perform(step.action);

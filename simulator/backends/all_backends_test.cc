@@ -20,7 +20,7 @@ TEST(AllBackendsTest, UnknownNamesAreBadInputAndNameTheKnownOnes) {
   RegisterAllBackends();
   auto factory = BackendFactory::ForName("vmware");
   ASSERT_FALSE(factory.ok());
-  EXPECT_EQ(factory.status().error_class(), ErrorClass::kInvalidArg);
+  EXPECT_EQ(factory.status().fault(), Fault::kBadInput);
   EXPECT_NE(factory.status().message().find("libvirt-test"), std::string::npos);
 }
 
@@ -29,7 +29,7 @@ TEST(AllBackendsTest, AFamilyLeftOutOfTheBuildIsUnavailableNamingItsOption) {
   RegisterAllBackends();
   auto factory = BackendFactory::ForName("libvirt-test");
   ASSERT_FALSE(factory.ok());
-  EXPECT_EQ(factory.status().error_class(), ErrorClass::kOperationFailed);
+  EXPECT_EQ(factory.status().fault(), Fault::kBackendFailure);
   EXPECT_NE(factory.status().message().find("SNAPSIM_WITH_LIBVIRT=ON"), std::string::npos);
 }
 #endif

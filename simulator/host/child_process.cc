@@ -28,7 +28,7 @@ int64_t NowMs() {
       .count();
 }
 
-Status Failed(std::string what) { return Status::Error(ErrorClass::kOperationFailed, std::move(what)); }
+Status Failed(std::string what) { return Status::Failure(Fault::kBackendFailure, std::move(what)); }
 
 void CloseFd(int& fd) {
   if (fd >= 0) ::close(fd);

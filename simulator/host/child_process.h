@@ -46,7 +46,7 @@ struct ChildOptions {
 
 class ChildProcess {
  public:
-  // Runs argv[0] (looked up on $PATH). Errors (kOperationFailed): the program is not
+  // Runs argv[0] (looked up on $PATH). Faults (kBackendFailure): the program is not
   // found or cannot be executed (the exec's errno is reported), a pipe or fork fails, or
   // the cleanup table is full.
   static Result<ChildProcess> Spawn(const std::vector<std::string>& argv,

@@ -36,7 +36,7 @@ struct ProcessResult {
   std::string DescribeEnd(int64_t timeout_ms) const;
 };
 
-// Runs argv[0] (looked up on $PATH) with `argv`. Errors (kOperationFailed) only when the
+// Runs argv[0] (looked up on $PATH) with `argv`. Faults (kBackendFailure) only when the
 // child could not be started at all: an empty argv, a program not found, fork failing.
 // A child that fails is a successful run with a non-zero exit status.
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,

@@ -68,7 +68,7 @@ void SweepStaleTempDirs() {
 
 Result<TempDir> TempDir::Create(std::string_view prefix) {
   if (prefix.find('/') != std::string_view::npos) {
-    return Status::Error(ErrorClass::kInvalidArg,
+    return Status::Failure(Fault::kInternal,
                          fmt::format("temporary folder prefix '{}' contains '/'", prefix));
   }
   std::string base = BaseDir();
@@ -81,13 +81,13 @@ Result<TempDir> TempDir::Create(std::string_view prefix) {
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (::mkdtemp(buffer.data()) == nullptr) {
-    return Status::Error(ErrorClass::kOperationFailed,
+    return Status::Failure(Fault::kBackendFailure,
                          fmt::format("cannot create a temporary folder {}: {}", pattern,
                                      std::strerror(errno)));
   }
   TempDir dir{std::string(buffer.data())};
   if (!cleanup::RegisterFolder(dir.path_)) {
-    return Status::Error(ErrorClass::kOperationFailed,
+    return Status::Failure(Fault::kBackendFailure,
                          fmt::format("cannot register {} for cleanup: too many folders", dir.path_));
   }
   return dir;

@@ -16,8 +16,8 @@ class TempDir {
  public:
   // A new folder named `<prefix><pid>-XXXXXX` (e.g. prefix "snapsim-qemu-img-"),
   // registered with cleanup:: before it is returned. The prefix must not contain '/'.
-  // Errors: kInvalidArg for a bad prefix, kOperationFailed when the folder cannot be made
-  // or registered. The first call in a process sweeps stale folders first.
+  // Faults: kInternal for a bad prefix, kBackendFailure when the folder cannot be made or
+  // registered. The first call in a process sweeps stale folders first.
   static Result<TempDir> Create(std::string_view prefix);
 
   TempDir(TempDir&& other) noexcept;

@@ -342,7 +342,7 @@ TEST(QemuImgBackendTest, AFailingCommandIsABackendFailureNamingIt) {
   ASSERT_TRUE(backend.Perform(Create{"A"}).ok());
   std::filesystem::remove(backend.CurrentDisks()[0].path);
   try {
-    backend.Perform(Create{"B"});
+    backend.Perform(Create{"B"}).IgnoreError();  // throws
     FAIL() << "expected a BackendFailure";
   } catch (const BackendFailure& failure) {
     const std::string what = failure.what();
