@@ -3,7 +3,9 @@
 // clusters, internal snapshots, backing file and external data file names.
 #include <fmt/format.h>
 
+#include "merge/checked_math.h"
 #include "merge/image_format.h"
+#include "merge/metadata_ranges.h"
 
 namespace snapsim::merge {
 namespace {
@@ -29,6 +31,8 @@ struct Header {
   uint32_t crypt_method = 0;
   uint32_t l1_size = 0;
   uint64_t l1_offset = 0;
+  uint64_t refcount_table_offset = 0;
+  uint32_t refcount_table_clusters = 0;
   uint32_t snapshot_count = 0;
   uint64_t snapshots_offset = 0;
   uint64_t incompatible = 0;
@@ -52,6 +56,8 @@ Result<Header> ParseHeader(const ImageFile& file) {
   h.crypt_method = LoadBe32(b + 32);
   h.l1_size = LoadBe32(b + 36);
   h.l1_offset = LoadBe64(b + 40);
+  h.refcount_table_offset = LoadBe64(b + 48);
+  h.refcount_table_clusters = LoadBe32(b + 56);
   h.snapshot_count = LoadBe32(b + 60);
   h.snapshots_offset = LoadBe64(b + 64);
   if (h.version == 3) {
@@ -109,7 +115,8 @@ Result<Extensions> ParseExtensions(const ImageFile& file, const Header& h) {
 }
 
 // The L1 table and disk size of the internal snapshot whose id or name is `wanted`.
-Status SelectSnapshot(const ImageFile& file, const std::string& wanted, Header* h) {
+Status SelectSnapshot(const ImageFile& file, const std::string& wanted, Header* h,
+                      MetadataRanges* metadata) {
   if (h->snapshot_count > 65536) return ImageError(file.path(), 60, "absurd snapshot count");
   uint64_t offset = h->snapshots_offset;
   std::optional<std::pair<uint64_t, uint32_t>> by_name;
@@ -124,6 +131,11 @@ Status SelectSnapshot(const ImageFile& file, const std::string& wanted, Header* 
     if (extra_size > 1024) return ImageError(file.path(), offset + 36, "absurd extra data size");
     std::vector<uint8_t> rest(extra_size + id_size + name_size);
     if (Status s = file.ReadExact(offset + 40, rest, "snapshot table entry"); !s.ok()) return s;
+    if (Status s = metadata->Claim(offset, 40 + rest.size(), "snapshot table entry",
+                                   i == 0 ? 64 : offset);
+        !s.ok()) {
+      return s;
+    }
     uint64_t disk_size = h->size_bytes;
     if (extra_size >= 16) disk_size = LoadBe64(rest.data() + 8);
     const std::string id(rest.begin() + extra_size, rest.begin() + extra_size + id_size);
@@ -149,6 +161,7 @@ Status SelectSnapshot(const ImageFile& file, const std::string& wanted, Header* 
 
 struct Walk {
   const ImageFile* file;  // the qcow2 file: where tables live
+  MetadataRanges* metadata;  // of `file`
   const ImageFile* data;  // where data clusters live (the same file unless external)
   uint32_t data_id;
   bool external;
@@ -176,6 +189,11 @@ Status MapEntry(const Walk& w, const uint8_t* entry, uint64_t entry_offset, uint
     if (!w.external && host >= w.data->size_bytes()) {
       return ImageError(w.file->path(), entry_offset,
                         fmt::format("data cluster {:#x} lies past the end of the file", host));
+    }
+    if (!w.external) {
+      if (Status s = w.metadata->CheckData(host, cluster, "data cluster", entry_offset); !s.ok()) {
+        return s;
+      }
     }
   }
   if (!w.extended) {
@@ -213,16 +231,31 @@ Status WalkTables(const Walk& w) {
                                                       w.h.l1_size, needed));
   }
   if (w.h.l1_offset % cluster != 0) return ImageError(w.file->path(), 40, "L1 table not aligned");
-  if (needed * 8 > w.file->size_bytes()) {  // checked before allocating the table
-    return ImageError(w.file->path(), w.h.l1_offset, "L1 table larger than the file");
+  // Claimed (so bounded by the file) before it is allocated.
+  if (Status s = w.metadata->Claim(w.h.l1_offset, uint64_t{w.h.l1_size} * 8, "L1 table", 40);
+      !s.ok()) {
+    return s;
   }
   std::vector<uint8_t> l1(needed * 8), l2(cluster);
   if (Status s = w.file->ReadExact(w.h.l1_offset, l1, "L1 table"); !s.ok()) return s;
+  // Every L2 table is claimed before any is walked: one used twice, or one lying on the
+  // header, the L1 table or another L2 table, is corruption. So the tables walked fit in
+  // the file, and the extents they make are bounded by its size.
+  std::vector<uint64_t> l2_offsets(needed);
   for (uint64_t i = 0; i < needed; ++i) {
-    const uint64_t l2_offset = LoadBe64(&l1[i * 8]) & kOffsetMask;
-    if (l2_offset == 0) continue;
+    l2_offsets[i] = LoadBe64(&l1[i * 8]) & kOffsetMask;
+    if (l2_offsets[i] == 0) continue;
     const uint64_t entry_at = w.h.l1_offset + i * 8;
-    if (l2_offset % cluster != 0) return ImageError(w.file->path(), entry_at, "L2 table not aligned");
+    if (l2_offsets[i] % cluster != 0) {
+      return ImageError(w.file->path(), entry_at, "L2 table not aligned");
+    }
+    if (Status s = w.metadata->Claim(l2_offsets[i], cluster, "L2 table", entry_at); !s.ok()) {
+      return s;
+    }
+  }
+  for (uint64_t i = 0; i < needed; ++i) {
+    const uint64_t l2_offset = l2_offsets[i];
+    if (l2_offset == 0) continue;
     if (Status s = w.file->ReadExact(l2_offset, l2, "L2 table"); !s.ok()) return s;
     for (uint64_t j = 0; j < l2_entries; ++j) {
       const uint64_t guest = (i * l2_entries + j) * cluster;
@@ -233,6 +266,22 @@ Status WalkTables(const Walk& w) {
     }
   }
   return Status::Ok();
+}
+
+// The header cluster and the refcount table are metadata too: no table or data cluster
+// may lie on them.
+Status ClaimFixedMetadata(const ImageFile& file, const Header& h, MetadataRanges* metadata) {
+  const uint64_t cluster = h.cluster_bytes();
+  if (Status s = metadata->Claim(0, std::min(cluster, file.size_bytes()), "header cluster", 0);
+      !s.ok()) {
+    return s;
+  }
+  if (h.refcount_table_clusters == 0) return Status::Ok();
+  if (h.refcount_table_offset % cluster != 0) {
+    return ImageError(file.path(), 48, "refcount table not aligned");
+  }
+  return metadata->Claim(h.refcount_table_offset, uint64_t{h.refcount_table_clusters} * cluster,
+                         "refcount table", 48);
 }
 
 Result<std::string> ReadBackingName(const ImageFile& file, const Header& h) {
@@ -266,8 +315,10 @@ Result<LayerInfo> ReadQcow2Layer(FileTable& files, uint32_t file_id, size_t laye
   Header h = header.value();
   auto extensions = ParseExtensions(file, h);
   if (!extensions.ok()) return extensions.status();
+  MetadataRanges metadata(file);
+  if (Status s = ClaimFixedMetadata(file, h, &metadata); !s.ok()) return s;
   if (!snapshot.empty()) {
-    if (Status s = SelectSnapshot(file, snapshot, &h); !s.ok()) return s;
+    if (Status s = SelectSnapshot(file, snapshot, &h, &metadata); !s.ok()) return s;
   }
   if (h.size_bytes > kMaxSizeBytes) {
     return ImageError(file.path(), 24, fmt::format("absurd virtual size {}", h.size_bytes));
@@ -286,7 +337,7 @@ Result<LayerInfo> ReadQcow2Layer(FileTable& files, uint32_t file_id, size_t laye
   info.backing_path = backing.value();
   info.backing_format = extensions->backing_format;
 
-  Walk walk{&file, &file, file_id, false, (h.incompatible & kIncompatibleExtendedL2) != 0, h,
+  Walk walk{&file, &metadata, &file, file_id, false, (h.incompatible & kIncompatibleExtendedL2) != 0, h,
             &info.allocation};
   if (h.incompatible & kIncompatibleDataFile) {
     if (extensions->data_file.empty()) {
