@@ -116,12 +116,14 @@ Result<uint32_t> FileTable::Add(const std::string& path, size_t layer) {
   if (!file.ok()) return file.status();
   files_.push_back(std::move(file.value()));
   layers_.push_back(layer);
+  flat_.push_back(false);
   return static_cast<uint32_t>(files_.size() - 1);
 }
 
 uint32_t FileTable::AddVirtual(std::unique_ptr<ImageFile> file, size_t layer) {
   files_.push_back(std::move(file));
   layers_.push_back(layer);
+  flat_.push_back(false);
   return static_cast<uint32_t>(files_.size() - 1);
 }
 

@@ -65,11 +65,15 @@ class FileTable {
   uint32_t AddVirtual(std::unique_ptr<ImageFile> file, size_t layer);
   const ImageFile& file(uint32_t id) const { return *files_.at(id); }
   size_t layer_of(uint32_t id) const { return layers_.at(id); }
+  // Files read one to one (vmdk FLAT extents), whose holes qemu reports as zero data.
+  void MarkFlat(uint32_t id) { flat_.at(id) = true; }
+  bool flat(uint32_t id) const { return flat_.at(id); }
   size_t size() const { return files_.size(); }
 
  private:
   std::vector<std::unique_ptr<ImageFile>> files_;
   std::vector<size_t> layers_;
+  std::vector<bool> flat_;
 };
 
 // An error about image `path` at byte `offset` ("disk.qcow2: offset 0x30000: ...").

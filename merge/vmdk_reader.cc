@@ -241,6 +241,7 @@ Status MapExtents(FileTable& files, uint32_t file_id, size_t layer, const Descri
                                         "({} bytes)", e.offset_sectors, extent.size_bytes()));
         }
         if (length > 0) info->allocation.Append(base, length, ImageSource{id, *offset});
+        files.MarkFlat(id);
       } else {
         if (!sparse_seen.insert(id).second) {
           return ImageError(file.path(), 0,
