@@ -139,6 +139,7 @@ std::vector<BlockStatusRow> BlockStatus(const Image& image) {
 
 const char* AllocationName(const BlockStatusRow& row) {
   if (!row.present) return "unallocated";
+  if (row.compressed) return "compressed data";
   return row.data ? "data" : "zero";
 }
 
@@ -147,7 +148,8 @@ std::optional<AllocationMismatch> FirstAllocationMismatch(const std::vector<Bloc
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
     const BlockStatusRow &x = a[i], &y = b[j];
-    if (x.present != y.present || x.zero != y.zero || x.data != y.data) {
+    if (x.present != y.present || x.zero != y.zero || x.data != y.data ||
+        x.compressed != y.compressed) {
       return AllocationMismatch{std::max(x.start, y.start), &x, &y};
     }
     const uint64_t end_x = x.start + x.length, end_y = y.start + y.length;

@@ -30,11 +30,12 @@ struct BlockStatusRow {
 // are not present and read as zeros.
 std::vector<BlockStatusRow> BlockStatus(const Image& image);
 
-// "data", "zero" or "unallocated": what `qemu-img compare -s` compares at each offset.
+// "data", "compressed data", "zero" or "unallocated": what `qemu-img compare -s`
+// compares at each offset (it tells compressed clusters apart: they have no offset).
 const char* AllocationName(const BlockStatusRow& row);
 
 // The first offset where `a` and `b` (rows of equally large images) differ in
-// allocation (present, zero, data), as `qemu-img compare -s` checks; which layer of a
+// allocation (present, zero, data, compressed), as `qemu-img compare -s` checks; which layer of a
 // chain supplies a range does not matter. nullopt when they agree everywhere.
 struct AllocationMismatch {
   uint64_t offset = 0;

@@ -33,14 +33,17 @@ q create -q -f qcow2 -b one.qcow2 -F qcow2 overlay.qcow2
 q create -q -f raw one.raw 1M; io -f raw -c 'write -P 1 0 64k' one.raw
 q convert -O raw one.qcow2 converted.raw
 q convert -O vmdk one.qcow2 one.vmdk
+q convert -c -O qcow2 one.qcow2 packed.qcow2
 q create -q -f qcow2 late.qcow2 1M; io -c 'write -P 1 0 64k' -c 'write -P 3 960k 4k' late.qcow2
+q convert -c -O qcow2 -o compression_type=zstd late.qcow2 packed-zstd.qcow2
 
 pairs=(
   "empty.qcow2 sparse.raw" "empty.qcow2 zero.qcow2" "empty.qcow2 dzero.qcow2"
   "zero.qcow2 dzero.qcow2" "one.qcow2 one-copy.qcow2" "one.qcow2 two.qcow2"
   "overlay.qcow2 one.qcow2" "one.qcow2 one.raw" "one.qcow2 converted.raw"
   "empty.qcow2 empty2m.qcow2" "one.qcow2 one.vmdk" "one.vmdk one.raw" "one.qcow2 late.qcow2"
-  "sparse.raw empty2m.qcow2"
+  "sparse.raw empty2m.qcow2" "packed.qcow2 one.qcow2" "packed.qcow2 one.raw"
+  "packed-zstd.qcow2 late.qcow2" "packed-zstd.qcow2 packed.qcow2"
 )
 # Where --strict knowingly differs from qemu-img compare -s, with the exit status wanted.
 # qemu-img -s compares its internal block status flags, EOF included, so a qcow2 and a

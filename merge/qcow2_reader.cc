@@ -1,17 +1,20 @@
 // qcow2 v2 and v3 layers, read from QEMU's public format description (docs/interop/
 // qcow2.txt): header, header extensions, L1/L2 tables (standard and extended), zero
-// clusters, internal snapshots, backing file and external data file names.
+// clusters, compressed clusters (deflate or zstd, decoded by qcow2_compressed.h), internal
+// snapshots, backing file and external data file names.
 #include <fmt/format.h>
 
 #include "merge/checked_math.h"
 #include "merge/image_format.h"
 #include "merge/metadata_ranges.h"
+#include "merge/qcow2_compressed.h"
 
 namespace snapsim::merge {
 namespace {
 
 constexpr uint32_t kMagic = 0x514649fb;  // "QFI\xfb"
 constexpr uint64_t kIncompatibleDataFile = 1u << 2;
+constexpr uint64_t kIncompatibleCompressionType = 1u << 3;
 constexpr uint64_t kIncompatibleExtendedL2 = 1u << 4;
 constexpr uint64_t kIncompatibleKnown = 0x1f;  // dirty, corrupt, data file, compression, ext L2
 constexpr uint64_t kOffsetMask = 0x00fffffffffffe00ull;  // bits 9-55
@@ -37,6 +40,7 @@ struct Header {
   uint64_t snapshots_offset = 0;
   uint64_t incompatible = 0;
   uint32_t header_length = 72;
+  uint8_t compression_type = 0;  // 0 deflate, 1 zstd (header byte 104, v3)
   uint64_t cluster_bytes() const { return uint64_t{1} << cluster_bits; }
 };
 
@@ -76,6 +80,19 @@ Result<Header> ParseHeader(const ImageFile& file) {
     return ImageError(file.path(), 100, "header longer than a cluster");
   }
   if (h.crypt_method != 0) return Unsupported(file.path(), "encrypted qcow2 image");
+  if (h.header_length > 104) {
+    if (Status s = file.ReadExact(104, std::span(&h.compression_type, 1), "compression type");
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (!(h.incompatible & kIncompatibleCompressionType) && h.compression_type != 0) {
+    return ImageError(file.path(), 104, fmt::format("compression type {} without its feature bit",
+                                                    h.compression_type));
+  }
+  if (h.compression_type > 1) {
+    return Unsupported(file.path(), fmt::format("compression type {}", h.compression_type));
+  }
   if (uint64_t unknown = h.incompatible & ~kIncompatibleKnown) {
     return Unsupported(file.path(), fmt::format("incompatible feature bits {:#x}", unknown));
   }
@@ -168,18 +185,49 @@ struct Walk {
   bool extended;
   Header h;
   ExtentMap* out;
+  FileTable* files;  // where the decoded compressed clusters are added, on first use
+  size_t layer;
+  Qcow2CompressedClusters* compressed = nullptr;
+  uint32_t compressed_id = 0;
 };
 
+// A compressed L2 entry: the compressed bytes' offset and size in the file (qcow2.txt:
+// the offset takes the low 62 - (cluster_bits - 8) bits, the rest counts extra sectors).
+Status MapCompressed(Walk& w, uint64_t e, uint64_t entry_offset, uint64_t guest,
+                     uint64_t length) {
+  if (w.external) {
+    return ImageError(w.file->path(), entry_offset,
+                      "compressed cluster in an image with an external data file");
+  }
+  const uint32_t shift = 62 - (w.h.cluster_bits - 8);
+  const uint64_t host = e & ((uint64_t{1} << shift) - 1);
+  const uint64_t sectors = ((e >> shift) & ((uint64_t{1} << (w.h.cluster_bits - 8)) - 1)) + 1;
+  const uint64_t bytes = sectors * 512 - (host & 511);
+  if (host >= w.file->size_bytes()) {
+    return ImageError(w.file->path(), entry_offset,
+                      fmt::format("compressed cluster at {:#x} lies past the end of the file",
+                                  host));
+  }
+  if (Status s = w.metadata->CheckData(host, bytes, "compressed cluster", entry_offset); !s.ok()) {
+    return s;
+  }
+  if (!w.compressed) {
+    auto view = std::make_unique<Qcow2CompressedClusters>(
+        *w.file, w.h.cluster_bytes(), static_cast<Qcow2Compression>(w.h.compression_type));
+    w.compressed = view.get();
+    w.compressed_id = w.files->AddVirtual(std::move(view), w.layer);
+  }
+  w.out->Append(guest, length,
+                ImageSource{w.compressed_id, w.compressed->Add(host, bytes, entry_offset)});
+  return Status::Ok();
+}
+
 // One L2 entry (standard or extended) for the guest cluster at `guest`.
-Status MapEntry(const Walk& w, const uint8_t* entry, uint64_t entry_offset, uint64_t guest) {
+Status MapEntry(Walk& w, const uint8_t* entry, uint64_t entry_offset, uint64_t guest) {
   const uint64_t e = LoadBe64(entry);
   const uint64_t cluster = w.h.cluster_bytes();
   const uint64_t length = std::min(cluster, w.h.size_bytes - guest);
-  if (e & kCompressed) {
-    return Unsupported(w.file->path(),
-                       fmt::format("compressed cluster at guest offset {:#x} (L2 entry at {:#x})",
-                                   guest, entry_offset));
-  }
+  if (e & kCompressed) return MapCompressed(w, e, entry_offset, guest, length);
   const uint64_t host = e & kOffsetMask;
   const bool has_host = host != 0 || (w.external && (e & kCopied));
   if (has_host) {
@@ -221,7 +269,7 @@ Status MapEntry(const Walk& w, const uint8_t* entry, uint64_t entry_offset, uint
   return Status::Ok();
 }
 
-Status WalkTables(const Walk& w) {
+Status WalkTables(Walk& w) {
   const uint64_t cluster = w.h.cluster_bytes();
   const uint64_t entry_bytes = w.extended ? 16 : 8;
   const uint64_t l2_entries = cluster / entry_bytes;
@@ -338,7 +386,7 @@ Result<LayerInfo> ReadQcow2Layer(FileTable& files, uint32_t file_id, size_t laye
   info.backing_format = extensions->backing_format;
 
   Walk walk{&file, &metadata, &file, file_id, false, (h.incompatible & kIncompatibleExtendedL2) != 0, h,
-            &info.allocation};
+            &info.allocation, &files, layer};
   if (h.incompatible & kIncompatibleDataFile) {
     if (extensions->data_file.empty()) {
       return ImageError(file.path(), h.header_length, "external data file bit set but no name");

@@ -88,6 +88,21 @@ TEST(QemuAgreement, Qcow2V2SmallClustersExtendedL2AndDataFile) {
   ExpectSameMap(ext);
 }
 
+TEST(QemuAgreement, CompressedQcow2) {
+  TempDir dir;
+  const std::string plain = dir / "plain.qcow2";
+  Shell("qemu-img create -q -f qcow2 " + plain + " 2M");
+  QemuIo(plain, {"write -P 0xa1 0 256k", "write -z 512k 64k", "write -P 0xa2 1M 64k"});
+  for (const std::string type : {"zlib", "zstd"}) {
+    const std::string packed = dir / (type + ".qcow2"), top = dir / (type + "-top.qcow2");
+    Shell("qemu-img convert -c -O qcow2 -o compression_type=" + type + " " + plain + " " + packed);
+    ExpectSameMap(packed);
+    Shell("qemu-img create -q -f qcow2 -b " + packed + " -F qcow2 " + top);
+    QemuIo(top, {"write -P 0xa3 64k 64k"});
+    ExpectSameMap(top);
+  }
+}
+
 TEST(QemuAgreement, VmdkSubformats) {
   TempDir dir;
   for (const std::string sub : {"monolithicSparse", "monolithicFlat", "twoGbMaxExtentSparse",
