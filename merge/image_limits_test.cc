@@ -127,13 +127,46 @@ TEST(ImageLimits, VmdkGrainTablesAllPointingAtOneGrain) {
   ExpectBadInput(path, "overlaps the grain table");
 }
 
-TEST(ImageLimits, VmdkWithOneGrainTableOpensAndReads) {
+// One grain table, each of its entries naming the same grain: bounded extents, but a
+// comparison would read the grain 65536 times; a grain mapped twice is corruption.
+TEST(ImageLimits, VmdkOneGrainTableWhoseEntriesAllNameOneGrain) {
   TempDir dir;
-  const std::string path = dir / "fine.vmdk";
-  WriteFile(path, SparseVmdk("fine.vmdk", 1));  // the same layout, used once: valid
-  auto image = Image::Open(path);
-  ASSERT_TRUE(image.ok()) << image.status().message();
-  EXPECT_EQ(image.value()->view().extents().size(), 65536u);  // every entry, one grain
+  const std::string path = dir / "one-table.vmdk";
+  WriteFile(path, SparseVmdk("one-table.vmdk", 1));
+  ExpectBadInput(path, "overlaps a grain mapped before");
+}
+
+// The qcow2 form: distinct L2 tables whose entries all name one data cluster.
+TEST(ImageLimits, Qcow2DataClusterMappedTwice) {
+  TempDir dir;
+  const std::string path = dir / "dup.qcow2";
+  Shell("qemu-img create -q -f qcow2 " + path + " 1M");
+  Shell("qemu-io -c 'write 0 64k' -c 'write 64k 64k' " + path);
+  std::vector<uint8_t> b = testing::ReadWholeFile(path);
+  // The L2 table follows the L1 table; copy its first entry over its second.
+  const uint64_t l1 = uint64_t{b[44]} << 24 | uint64_t{b[45]} << 16 | uint64_t{b[46]} << 8 | b[47];
+  const uint64_t l2 = (uint64_t{b[l1 + 4]} << 24 | uint64_t{b[l1 + 5]} << 16 |
+                       uint64_t{b[l1 + 6]} << 8 | b[l1 + 7]) & ~uint64_t{0x1ff};
+  std::copy_n(b.begin() + static_cast<ptrdiff_t>(l2), 8, b.begin() + static_cast<ptrdiff_t>(l2 + 8));
+  WriteFile(path, b);
+  ExpectBadInput(path, "is mapped twice");
+}
+
+// Compressed clusters may share a host cluster (qemu packs them), but not their bytes.
+TEST(ImageLimits, Qcow2CompressedClusterMappedTwice) {
+  TempDir dir;
+  const std::string plain = dir / "plain.qcow2", path = dir / "dup.qcow2";
+  Shell("qemu-img create -q -f qcow2 " + plain + " 1M");
+  Shell("qemu-io -c 'write -P 1 0 64k' -c 'write -P 2 64k 64k' " + plain);
+  Shell("qemu-img convert -c -O qcow2 " + plain + " " + path);
+  ASSERT_TRUE(Image::Open(path).ok());  // two compressed clusters sharing a host cluster
+  std::vector<uint8_t> b = testing::ReadWholeFile(path);
+  const uint64_t l1 = uint64_t{b[44]} << 24 | uint64_t{b[45]} << 16 | uint64_t{b[46]} << 8 | b[47];
+  const uint64_t l2 = (uint64_t{b[l1 + 4]} << 24 | uint64_t{b[l1 + 5]} << 16 |
+                       uint64_t{b[l1 + 6]} << 8 | b[l1 + 7]) & ~uint64_t{0x1ff};
+  std::copy_n(b.begin() + static_cast<ptrdiff_t>(l2), 8, b.begin() + static_cast<ptrdiff_t>(l2 + 8));
+  WriteFile(path, b);
+  ExpectBadInput(path, "overlaps the compressed cluster");
 }
 
 // "a vmdk FLAT extent with an offset near 2^64 makes `image compare` read outside its

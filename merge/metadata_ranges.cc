@@ -19,8 +19,8 @@ const std::string* MetadataRanges::Overlap(uint64_t offset, uint64_t length) con
 }
 
 Status MetadataRanges::Claim(uint64_t offset, uint64_t length, const std::string& what,
-                             uint64_t referenced_at) {
-  if (!InBounds(offset, length, file_.size_bytes())) {
+                             uint64_t referenced_at, bool must_fit) {
+  if (must_fit ? !InBounds(offset, length, file_.size_bytes()) : !CheckedAdd(offset, length)) {
     return ImageError(file_.path(), referenced_at,
                       fmt::format("{} at {:#x} ({} bytes) lies past the end of the file ({} bytes)",
                                   what, offset, length, file_.size_bytes()));

@@ -189,6 +189,11 @@ struct Walk {
   size_t layer;
   Qcow2CompressedClusters* compressed = nullptr;
   uint32_t compressed_id = 0;
+  // Host clusters already mapped: qemu never maps one twice within one L1 table, and
+  // refusing that bounds the data a reader or a comparison goes through by the file's
+  // size. Compressed data may share clusters, but not bytes.
+  std::vector<bool> used = {};
+  MetadataRanges* compressed_ranges = nullptr;
 };
 
 // A compressed L2 entry: the compressed bytes' offset and size in the file (qcow2.txt:
@@ -209,6 +214,14 @@ Status MapCompressed(Walk& w, uint64_t e, uint64_t entry_offset, uint64_t guest,
                                   host));
   }
   if (Status s = w.metadata->CheckData(host, bytes, "compressed cluster", entry_offset); !s.ok()) {
+    return s;
+  }
+  // The stored size runs to the end of a sector, and qemu starts the next compressed
+  // cluster inside that last sector: all but the last sector must be this cluster's own.
+  const uint64_t own_end = std::max(host + 1, (host + bytes - 1) & ~uint64_t{511});
+  if (Status s = w.compressed_ranges->Claim(host, own_end - host, "compressed cluster",
+                                            entry_offset, /*must_fit=*/false);
+      !s.ok()) {
     return s;
   }
   if (!w.compressed) {
@@ -234,9 +247,19 @@ Status MapEntry(Walk& w, const uint8_t* entry, uint64_t entry_offset, uint64_t g
     if (host % cluster != 0) {
       return ImageError(w.file->path(), entry_offset, "data cluster offset is not aligned");
     }
-    if (!w.external && host >= w.data->size_bytes()) {
+    if (host >= w.data->size_bytes()) {
       return ImageError(w.file->path(), entry_offset,
-                        fmt::format("data cluster {:#x} lies past the end of the file", host));
+                        fmt::format("data cluster {:#x} lies past the end of {}", host,
+                                    w.external ? w.data->path() : "the file"));
+    }
+    const bool zero_flagged = !w.extended && w.h.version >= 3 && (e & 1);
+    if (!zero_flagged) {  // a zero cluster's host cluster is never read
+      if (w.used.empty()) w.used.resize(w.data->size_bytes() / cluster + 1);
+      if (w.used[host / cluster]) {
+        return ImageError(w.file->path(), entry_offset,
+                          fmt::format("data cluster {:#x} is mapped twice", host));
+      }
+      w.used[host / cluster] = true;
     }
     if (!w.external) {
       if (Status s = w.metadata->CheckData(host, cluster, "data cluster", entry_offset); !s.ok()) {
@@ -385,8 +408,10 @@ Result<LayerInfo> ReadQcow2Layer(FileTable& files, uint32_t file_id, size_t laye
   info.backing_path = backing.value();
   info.backing_format = extensions->backing_format;
 
+  MetadataRanges compressed_ranges(file);
   Walk walk{&file, &metadata, &file, file_id, false, (h.incompatible & kIncompatibleExtendedL2) != 0, h,
             &info.allocation, &files, layer};
+  walk.compressed_ranges = &compressed_ranges;
   if (h.incompatible & kIncompatibleDataFile) {
     if (extensions->data_file.empty()) {
       return ImageError(file.path(), h.header_length, "external data file bit set but no name");

@@ -3,6 +3,7 @@
 // grain tables, zeroed-grain entries) and flat extents. Covers monolithicSparse,
 // twoGbMaxExtentSparse, monolithicFlat and twoGbMaxExtentFlat, with parent chains.
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -154,6 +155,12 @@ Status MapSparseExtent(const ImageFile& file, uint32_t file_id, const SparseHead
     return s;
   }
   std::vector<uint8_t> gd(gd_entries * 4), gt(gt_bytes);
+  // Grains already mapped: VMware never maps one twice, and refusing that bounds the
+  // data a reader or a comparison goes through by the file's size.
+  // Slots are grain-sized, aligned like the first grain mapped (real images align every
+  // grain alike); a grain aligned otherwise takes the two slots it touches.
+  std::vector<bool> used(file.size_bytes() / grain_bytes + 3);
+  std::optional<uint64_t> phase;
   if (Status s = file.ReadExact(h.gd_offset, gd, "grain directory"); !s.ok()) return s;
   for (uint64_t i = 0; i < gd_entries; ++i) {
     const uint64_t gt_sector = LoadLe32(&gd[i * 4]);
@@ -186,6 +193,16 @@ Status MapSparseExtent(const ImageFile& file, uint32_t file_id, const SparseHead
       if (Status s = metadata.CheckData(entry * kSector, grain_bytes, "grain", entry_at); !s.ok()) {
         return s;
       }
+      const uint64_t at = entry * kSector;
+      if (!phase) phase = at % grain_bytes;
+      const uint64_t slot = (at + grain_bytes - *phase) / grain_bytes;
+      const bool straddles = (at + grain_bytes - *phase) % grain_bytes != 0;
+      if (used[slot] || (straddles && used[slot + 1])) {
+        return ImageError(file.path(), entry_at,
+                          fmt::format("grain at sector {} overlaps a grain mapped before", entry));
+      }
+      used[slot] = true;
+      if (straddles) used[slot + 1] = true;
       out->Append(guest, length, ImageSource{file_id, entry * kSector});
     }
   }
