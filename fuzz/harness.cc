@@ -129,6 +129,7 @@ bool RunTarget(const std::string& name, std::string_view data) {
   const std::string path = WriteFiles({{"image." + (name == "probe" ? std::string("img") : name),
                                         std::string(data)}});
   Exercise(path, name == "probe" ? "" : name);
+  if (name == "qcow2") Exercise(path + "@1", name);  // the first internal snapshot, if any
   return true;
 }
 

@@ -15,6 +15,7 @@ namespace snapsim::fuzz {
 // The targets, by name: "qcow2", "vmdk" and "raw" read one file with that format
 // stated; "probe" reads one file with its format probed; "chain" unpacks several files
 // (PackFiles) and opens the first with its backing chain; "scenario" loads YAML text.
+// The qcow2 target also opens internal snapshot 1 (IMAGE@1).
 const std::vector<std::string>& TargetNames();
 // Runs target `name` on `data`. Returns false for an unknown name.
 bool RunTarget(const std::string& name, std::string_view data);

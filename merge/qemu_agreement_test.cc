@@ -1,6 +1,8 @@
 // merge::BlockStatus against `qemu-img map --output=json` on the same images: the same
 // rows (start, length, depth, present, zero, data, and the file offset of data), for
 // every layout the readers know.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -61,6 +63,24 @@ TEST(QemuAgreement, Qcow2ChainWithZerosDiscardsAndALargerTop) {
   ExpectSameMap(top);
   ExpectSameMap(mid);
   ExpectSameMap(base);
+}
+
+// Past the end of a backing file an overlay reads zeros, whatever lies deeper.
+TEST(QemuAgreement, DataDeeperThanASmallerBackingFileIsHidden) {
+  TempDir dir;
+  const std::string base = dir / "base.qcow2", mid = dir / "mid.qcow2", top = dir / "top.qcow2";
+  Shell("qemu-img create -q -f qcow2 " + base + " 8M");
+  QemuIo(base, {"write -P 0x07 6M 64k", "write -P 0x08 1M 64k"});
+  Shell("qemu-img create -q -f qcow2 -b base.qcow2 -F qcow2 " + mid + " 4M");
+  Shell("qemu-img create -q -f qcow2 -b mid.qcow2 -F qcow2 " + top + " 8M");
+  ExpectSameMap(top);
+  auto image = Image::Open(top);
+  ASSERT_TRUE(image.ok());
+  std::vector<uint8_t> bytes(64 << 10);
+  ASSERT_TRUE(image.value()->Read(6 << 20, bytes).ok());
+  EXPECT_EQ(std::count(bytes.begin(), bytes.end(), 0), 64 << 10);
+  ASSERT_TRUE(image.value()->Read(1 << 20, bytes).ok());
+  EXPECT_EQ(bytes[0], 0x08);
 }
 
 TEST(QemuAgreement, Qcow2OverRawBase) {
