@@ -45,14 +45,21 @@ struct Probe {
   bool descriptor_like = false;  // ... and like a vmdk descriptor
 };
 
+// Printable ASCII with line breaks and words: a disk filled with one byte, or with
+// spaces and newlines, is not taken for text.
 bool LooksLikeText(std::span<const uint8_t> head) {
   if (head.size() < 8) return false;
   bool newline = false;
+  size_t letters = 0;
+  bool seen[128] = {};
+  size_t distinct = 0;
   for (uint8_t c : head) {
-    if (c == '\n') newline = true;
     if (!(c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f))) return false;
+    if (c == '\n') newline = true;
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ++letters;
+    if (!seen[c]) seen[c] = true, ++distinct;
   }
-  return newline;
+  return newline && distinct >= 4 && letters * 4 >= head.size();
 }
 
 Result<Probe> Classify(const ImageFile& file) {

@@ -73,6 +73,18 @@ TEST(FormatProbe, TextFilesAreRefusedUnlessStatedRaw) {
   EXPECT_EQ(stated.value()->size_bytes(), 1u << 20);
 }
 
+// Disks the scenarios write (a fill of 0x0a or 0x09 at offset 0) are not text files.
+TEST(FormatProbe, OneByteFillsAndWhitespaceAreNotText) {
+  TempDir dir;
+  for (const char fill : {'\n', '\t', 'A', ' '}) {
+    const std::string path = dir / "fill.raw";
+    std::ofstream(path, std::ios::trunc) << std::string(4096, fill) << std::string(4096, '\n');
+    auto image = Image::Open(path);
+    ASSERT_TRUE(image.ok()) << int{fill} << ": " << image.status().message();
+    EXPECT_EQ(image.value()->layers().back().format, "raw");
+  }
+}
+
 TEST(FormatProbe, StatedFormatMustMatchTheMagic) {
   TempDir dir;
   const std::string q = dir / "a.qcow2", v = dir / "a.vmdk", r = dir / "a.raw";
