@@ -1,12 +1,16 @@
-// snapsim image compare IMAGE_A IMAGE_B [--first] [--json]
-// snapsim image map IMAGE [--json]
+// snapsim image compare IMAGE_A IMAGE_B [-f FMT] [-F FMT] [--strict] [--first] [--json]
+// snapsim image map IMAGE [-f FMT] [--json]
 // Exit status: 0 same (or map printed), 1 the images differ, 2 an image is bad.
+// As qemu-img: -f states the first image's format, -F the second's (compare); --strict
+// (-s) also fails on different sizes or allocation; `map --json` prints qemu-img map's
+// rows (start, length, depth with 0 = the top image, present, zero, data, offset).
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/verbs.h"
 #include "core/exit_code.h"
+#include "merge/block_status.h"
 #include "merge/compare.h"
 #include "merge/image.h"
 
@@ -15,7 +19,9 @@ namespace {
 
 struct ImageOptions {
   std::string a, b;
+  std::string format_a, format_b;
   bool first = false;
+  bool strict = false;
   bool json = false;
   int threads = 2;
 };
@@ -26,11 +32,17 @@ std::string Hex(const std::vector<uint8_t>& bytes) {
   return out;
 }
 
-std::unique_ptr<merge::Image> OpenOrReport(const std::string& spec) {
-  auto image = merge::Image::Open(spec);
+std::unique_ptr<merge::Image> OpenOrReport(const std::string& spec, const std::string& format) {
+  auto image = merge::Image::Open(spec, merge::OpenOptions{format});
   if (!image.ok()) {
     fmt::print(stderr, "snapsim: error: {}\n", image.status().message());
     return nullptr;
+  }
+  const merge::LayerInfo& top = image.value()->layers().back();
+  if (top.probed && top.format == "raw") {  // as qemu-img warns
+    fmt::print(stderr,
+               "snapsim: warning: {}: no image format magic, read as raw (state -f raw to say "
+               "so)\n", spec);
   }
   return std::move(image.value());
 }
@@ -54,7 +66,8 @@ void PrintCompareText(const merge::CompareResult& r, const ImageOptions& o) {
   }
 }
 
-void PrintCompareJson(const merge::CompareResult& r, const ImageOptions& o) {
+void PrintCompareJson(const merge::CompareResult& r, const ImageOptions& o,
+                      const nlohmann::json& strict) {
   nlohmann::json diffs = nlohmann::json::array();
   for (const merge::DiffRange& d : r.diffs) {
     diffs.push_back({{"offset", d.offset},
@@ -65,16 +78,44 @@ void PrintCompareJson(const merge::CompareResult& r, const ImageOptions& o) {
   }
   nlohmann::json out = {{"a", o.a},           {"b", o.b},
                         {"size_a", r.size_a}, {"size_b", r.size_b},
-                        {"same", r.same()},   {"first_only", o.first},
+                        {"same", r.same() && strict.is_null()},
+                        {"first_only", o.first},
                         {"read_bytes", r.read_bytes}, {"diffs", diffs}};
+  if (o.strict) out["strict"] = strict.is_null() ? nlohmann::json{{"same", true}} : strict;
   fmt::print("{}\n", out.dump(2));
 }
 
+// --strict: what `qemu-img compare -s` checks before the bytes. Null when it passes.
+nlohmann::json StrictMismatch(const merge::Image& a, const merge::Image& b) {
+  if (a.size_bytes() != b.size_bytes()) {
+    return {{"same", false}, {"reason", "size"}, {"size_a", a.size_bytes()},
+            {"size_b", b.size_bytes()}};
+  }
+  const auto rows_a = merge::BlockStatus(a), rows_b = merge::BlockStatus(b);
+  const auto mismatch = merge::FirstAllocationMismatch(rows_a, rows_b);
+  if (!mismatch) return nullptr;
+  return {{"same", false}, {"reason", "allocation"}, {"offset", mismatch->offset},
+          {"allocation_a", merge::AllocationName(*mismatch->a)},
+          {"allocation_b", merge::AllocationName(*mismatch->b)}};
+}
+
 int RunCompare(const ImageOptions& o) {
-  auto a = OpenOrReport(o.a);
+  auto a = OpenOrReport(o.a, o.format_a);
   if (!a) return kExitBadInput;
-  auto b = OpenOrReport(o.b);
+  auto b = OpenOrReport(o.b, o.format_b);
   if (!b) return kExitBadInput;
+  const nlohmann::json strict = o.strict ? StrictMismatch(*a, *b) : nlohmann::json();
+  if (!strict.is_null() && !o.json) {
+    if (strict["reason"] == "size") {
+      fmt::print("strict: sizes differ: {} is {} bytes, {} is {} bytes\n", o.a, a->size_bytes(),
+                 o.b, b->size_bytes());
+    } else {
+      fmt::print("strict: allocation differs at {:#x}: {} is {}, {} is {}\n",
+                 strict["offset"].get<uint64_t>(), o.a, strict["allocation_a"].get<std::string>(),
+                 o.b, strict["allocation_b"].get<std::string>());
+    }
+    return kExitCheckFailed;
+  }
   merge::CompareOptions options;
   options.first_only = o.first;
   options.threads = o.threads;
@@ -84,44 +125,54 @@ int RunCompare(const ImageOptions& o) {
     return kExitBadInput;
   }
   if (o.json) {
-    PrintCompareJson(result.value(), o);
+    PrintCompareJson(result.value(), o, strict);
   } else {
     PrintCompareText(result.value(), o);
   }
-  return result->same() ? kExitOk : kExitCheckFailed;
+  return result->same() && strict.is_null() ? kExitOk : kExitCheckFailed;
 }
 
 int RunMap(const ImageOptions& o) {
-  auto image = OpenOrReport(o.a);
+  auto image = OpenOrReport(o.a, o.format_a);
   if (!image) return kExitBadInput;
   const auto& layers = image->layers();
-  const merge::ExtentMap owners = image->LayerAttribution();
-  nlohmann::json rows = nlohmann::json::array();
-  if (!o.json) {
-    for (size_t i = layers.size(); i-- > 0;) {
-      fmt::print("layer {}: {} ({}{}{}), {} bytes\n", i, layers[i].path, layers[i].format,
-                 layers[i].snapshot.empty() ? "" : ", snapshot ", layers[i].snapshot,
-                 layers[i].size_bytes);
+  const std::vector<merge::BlockStatusRow> rows = merge::BlockStatus(*image);
+  auto file_of = [&](const merge::BlockStatusRow& row) {
+    return row.file_id ? image->files().file(*row.file_id).path()
+                       : layers[layers.size() - 1 - row.depth].path;
+  };
+  if (o.json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();  // qemu-img's key order
+    for (const merge::BlockStatusRow& row : rows) {
+      nlohmann::ordered_json j = {{"start", row.start},     {"length", row.length},
+                          {"depth", row.depth},     {"present", row.present},
+                          {"zero", row.zero},       {"data", row.data}};
+      if (row.compressed) j["compressed"] = true;
+      if (row.offset) j["offset"] = *row.offset;
+      if (row.present) j["file"] = file_of(row);
+      out.push_back(std::move(j));
     }
-    fmt::print("{:<18} {:<18} {:<6} {:<5} {:<18} {}\n", "offset", "length", "layer", "kind",
-               "file offset", "file");
+    fmt::print("{}\n", out.dump(2));
+    return kExitOk;
   }
-  for (const merge::Extent& e : image->view().extents()) {
-    const merge::Extent* owner = owners.Find(e.offset);
-    const size_t layer = owner ? std::get<merge::FillSource>(owner->source).byte : 0;
-    const auto* at = std::get_if<merge::ImageSource>(&e.source);
-    const std::string file = at ? image->files().file(at->image_id).path() : layers[layer].path;
-    if (o.json) {
-      rows.push_back({{"offset", e.offset}, {"length", e.length}, {"layer", layer},
-                      {"data", at != nullptr}, {"zero", at == nullptr}, {"file", file}});
-      if (at) rows.back()["file_offset"] = at->image_offset;
-    } else {
-      fmt::print("{:<#18x} {:<#18x} {:<6} {:<5} {:<18} {}\n", e.offset, e.length, layer,
-                 at ? "data" : "zero", at ? fmt::format("{:#x}", at->image_offset) : "-", file);
-    }
+  for (size_t depth = 0; depth < layers.size(); ++depth) {
+    const merge::LayerInfo& layer = layers[layers.size() - 1 - depth];
+    fmt::print("depth {}: {} ({}{}{}), {} bytes\n", depth, layer.path, layer.format,
+               layer.snapshot.empty() ? "" : ", snapshot ", layer.snapshot, layer.size_bytes);
   }
-  if (o.json) fmt::print("{}\n", rows.dump(2));
+  fmt::print("{:<18} {:<18} {:<6} {:<5} {:<18} {}\n", "offset", "length", "depth", "kind",
+             "file offset", "file");
+  for (const merge::BlockStatusRow& row : rows) {
+    if (!row.present) continue;  // ranges no layer allocates read as zeros
+    const char* kind = row.compressed ? "comp" : row.data ? "data" : "zero";
+    fmt::print("{:<#18x} {:<#18x} {:<6} {:<5} {:<18} {}\n", row.start, row.length, row.depth,
+               kind, row.offset ? fmt::format("{:#x}", *row.offset) : "-", file_of(row));
+  }
   return kExitOk;
+}
+
+CLI::Option* AddFormat(CLI::App* app, const char* names, std::string& into, const char* what) {
+  return app->add_option(names, into, what)->check(CLI::IsMember({"qcow2", "vmdk", "raw"}));
 }
 
 void Register(CLI::App& app) {
@@ -131,6 +182,11 @@ void Register(CLI::App& app) {
   CLI::App* compare = verb->add_subcommand("compare", "Bit-for-bit comparison of two images");
   compare->add_option("IMAGE_A", options->a, "First image (PATH or PATH@SNAPSHOT)")->required();
   compare->add_option("IMAGE_B", options->b, "Second image")->required();
+  AddFormat(compare, "-f,--format", options->format_a,
+            "Format of IMAGE_A (qcow2, vmdk, raw); must match its magic");
+  AddFormat(compare, "-F,--format-b", options->format_b, "Format of IMAGE_B");
+  compare->add_flag("-s,--strict", options->strict,
+                    "Also fail on different sizes or allocation (qemu-img compare -s)");
   compare->add_flag("--first", options->first, "Stop at the first differing range");
   compare->add_flag("--json", options->json, "Print the result as JSON");
   compare->add_option("--threads", options->threads, "Worker threads (default 2)")
@@ -138,7 +194,10 @@ void Register(CLI::App& app) {
   compare->callback([options] { SetExitStatus(RunCompare(*options)); });
   CLI::App* map = verb->add_subcommand("map", "Allocated ranges and the layer holding each");
   map->add_option("IMAGE", options->a, "Image (PATH or PATH@SNAPSHOT)")->required();
-  map->add_flag("--json", options->json, "Print the map as JSON");
+  AddFormat(map, "-f,--format", options->format_a,
+            "Format of IMAGE (qcow2, vmdk, raw); must match its magic");
+  map->add_flag("--json", options->json,
+                "Print qemu-img map's JSON rows (depth 0 = IMAGE), plus each range's file");
   map->callback([options] { SetExitStatus(RunMap(*options)); });
 }
 

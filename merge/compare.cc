@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "merge/checked_math.h"
+
 namespace snapsim::merge {
 namespace {
 
@@ -102,7 +104,7 @@ Result<const uint8_t*> SegmentBytes(const ContentSource& side, const Extent* e, 
   if (const auto* image = std::get_if<ImageSource>(&e->source); image && use_mmap) {
     const ImageFile* file = side.File(image->image_id);
     const uint64_t at = image->image_offset + (offset - e->offset);
-    if (file && at + n <= file->size_bytes()) {
+    if (file && InBounds(at, n, file->size_bytes())) {  // no sum that could wrap
       if (const uint8_t* mapping = file->Mapping()) return mapping + at;
     }
   }
@@ -217,7 +219,7 @@ bool AllZero(std::span<const uint8_t> data) {
 
 Status PredictedContent::Read(uint64_t offset, std::span<uint8_t> out) const {
   if (!ReadSynthetic(map_, offset, out)) {
-    return Status::Error(ErrorClass::kInvalidArg,
+    return Status::Failure(Fault::kBadInput,
                          fmt::format("{}: a predicted view cannot hold image extents", name_));
   }
   return Status::Ok();

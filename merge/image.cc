@@ -25,27 +25,35 @@ std::pair<uint64_t, uint64_t> Identity(int fd) {
   return {st.st_dev, st.st_ino};
 }
 
+// `format` is what the user (-f) or the overlay's header says; `stated` tells which.
 Result<LayerInfo> ReadLayer(FileTable& files, uint32_t id, size_t layer, std::string format,
-                            const std::string& snapshot) {
-  if (format.empty()) {
-    auto probed = ProbeFormat(files.file(id));
-    if (!probed.ok()) return probed.status();
-    format = probed.value();
+                            bool stated, const std::string& snapshot) {
+  const bool probe = format.empty();
+  if (probe || stated) {
+    auto detected = DetectFormat(files.file(id), format);
+    if (!detected.ok()) return detected.status();
+    format = detected.value();
   }
   if (!snapshot.empty() && format != "qcow2") {
-    return Status::Error(ErrorClass::kInvalidArg,
+    return Status::Failure(Fault::kBadInput,
                          fmt::format("{}: internal snapshots need a qcow2 image, this is {}",
                                      files.file(id).path(), format));
   }
-  if (format == "qcow2") return ReadQcow2Layer(files, id, layer, snapshot);
-  if (format == "vmdk") return ReadVmdkLayer(files, id, layer);
-  if (format == "raw") return ReadRawLayer(files, id, layer);
-  return Unsupported(files.file(id).path(), fmt::format("backing format '{}'", format));
+  Result<LayerInfo> info = Unsupported(
+      files.file(id).path(),
+      fmt::format("format '{}' (named by its overlay); snapsim reads qcow2, vmdk and raw: "
+                  "convert it with `qemu-img convert -f {} -O qcow2 {} OUT.qcow2`",
+                  format, format, files.file(id).path()));
+  if (format == "qcow2") info = ReadQcow2Layer(files, id, layer, snapshot);
+  if (format == "vmdk") info = ReadVmdkLayer(files, id, layer);
+  if (format == "raw") info = ReadRawLayer(files, id, layer);
+  if (info.ok()) info->probed = probe;
+  return info;
 }
 
 }  // namespace
 
-Result<std::unique_ptr<Image>> Image::Open(const std::string& spec) {
+Result<std::unique_ptr<Image>> Image::Open(const std::string& spec, const OpenOptions& options) {
   std::string path = spec, snapshot;
   if (!Exists(spec)) {
     const size_t at = spec.rfind('@');
@@ -56,15 +64,16 @@ Result<std::unique_ptr<Image>> Image::Open(const std::string& spec) {
   }
   std::unique_ptr<Image> image(new Image());
   image->name_ = spec;
-  if (Status s = image->OpenChain(path, snapshot); !s.ok()) return s;
+  if (Status s = image->OpenChain(path, snapshot, options.format); !s.ok()) return s;
   return image;
 }
 
-Status Image::OpenChain(const std::string& top_path, const std::string& snapshot) {
+Status Image::OpenChain(const std::string& top_path, const std::string& snapshot,
+                        const std::string& top_format) {
   // Read from the top down, then store bottom first.
   std::vector<LayerInfo> top_down;
   std::vector<std::pair<uint64_t, uint64_t>> seen;
-  std::string path = top_path, format;
+  std::string path = top_path, format = top_format;
   while (!path.empty()) {
     if (top_down.size() == kMaxChainDepth) {
       return ImageError(top_path, 0, fmt::format("backing chain deeper than {}", kMaxChainDepth));
@@ -72,7 +81,7 @@ Status Image::OpenChain(const std::string& top_path, const std::string& snapshot
     auto id = files_.Add(path, top_down.size());
     if (!id.ok()) {
       if (top_down.empty()) return id.status();
-      return Status::Error(ErrorClass::kInvalidArg,
+      return Status::Failure(Fault::kBadInput,
                            fmt::format("{}: missing backing file: {}", top_down.back().path,
                                        id.status().message()));
     }
@@ -82,7 +91,7 @@ Status Image::OpenChain(const std::string& top_path, const std::string& snapshot
                         fmt::format("backing chain loops back to {}", path));
     }
     seen.push_back(identity);
-    auto layer = ReadLayer(files_, id.value(), top_down.size(), format,
+    auto layer = ReadLayer(files_, id.value(), top_down.size(), format, top_down.empty(),
                            top_down.empty() ? snapshot : std::string());
     if (!layer.ok()) return layer.status();
     path = layer->backing_path;
@@ -94,19 +103,29 @@ Status Image::OpenChain(const std::string& top_path, const std::string& snapshot
   layers_.assign(std::make_move_iterator(top_down.rbegin()),
                  std::make_move_iterator(top_down.rend()));
   size_bytes_ = layers_.back().size_bytes;
-  std::vector<ExtentMap> maps;
-  for (const LayerInfo& layer : layers_) maps.push_back(layer.allocation);
-  view_ = ChainView(maps);
+  view_ = ChainView(VisibleLayers());
   view_.Punch(size_bytes_, UINT64_MAX - size_bytes_);
   view_.set_size_bytes(size_bytes_);
   return Status::Ok();
 }
 
+std::vector<ExtentMap> Image::VisibleLayers() const {
+  std::vector<ExtentMap> maps(layers_.size());
+  uint64_t limit = UINT64_MAX;  // the smallest size of the layers above
+  for (size_t i = layers_.size(); i-- > 0;) {
+    maps[i] = layers_[i].allocation;
+    if (limit != UINT64_MAX) maps[i].Punch(limit, UINT64_MAX - limit);
+    limit = std::min(limit, layers_[i].size_bytes);
+  }
+  return maps;
+}
+
 ExtentMap Image::LayerAttribution() const {
   std::vector<ExtentMap> maps;
+  const std::vector<ExtentMap> visible = VisibleLayers();
   for (size_t i = 0; i < layers_.size(); ++i) {
     ExtentMap tagged(layers_[i].size_bytes);
-    for (const Extent& e : layers_[i].allocation.extents()) {
+    for (const Extent& e : visible[i].extents()) {
       tagged.Append(e.offset, e.length, FillSource{static_cast<uint8_t>(i)});
     }
     maps.push_back(std::move(tagged));

@@ -30,6 +30,14 @@ struct LayerInfo {
   ExtentMap allocation;        // the layer's own extents (ImageSource or ZeroSource)
   std::string backing_path;    // resolved path of the layer below; empty for none
   std::string backing_format;  // from the image; empty means probe
+  bool probed = false;         // the format came from probing, not from a header or -f
+};
+
+struct OpenOptions {
+  // The top image's format ("qcow2", "vmdk", "raw"), as `qemu-img -f` states it; empty
+  // probes. A stated format must agree with the file's magic. Backing files take the
+  // format their overlay names, or are probed.
+  std::string format;
 };
 
 class Image {
@@ -39,14 +47,17 @@ class Image {
 
   // `spec` is a path, or PATH@SNAPSHOT for a qcow2 internal snapshot (id or name) when
   // PATH@SNAPSHOT itself is not an existing file.
-  static Result<std::unique_ptr<Image>> Open(const std::string& spec);
+  static Result<std::unique_ptr<Image>> Open(const std::string& spec,
+                                             const OpenOptions& options = {});
 
   const std::string& name() const { return name_; }
   uint64_t size_bytes() const { return size_bytes_; }
   // Bottom (base) first; the last one is the image that was opened.
   const std::vector<LayerInfo>& layers() const { return layers_; }
   const FileTable& files() const { return files_; }
-  // The guest view: topmost allocated extent wins, clipped to size_bytes().
+  // The guest view: topmost allocated extent wins, clipped to size_bytes(). A layer shows
+  // only below the size of every layer above it: past the end of a backing file, an
+  // overlay reads zeros, whatever lies deeper.
   const ExtentMap& view() const { return view_; }
   // For each range, which layer supplies it: FillSource{layer index} extents.
   ExtentMap LayerAttribution() const;
@@ -56,7 +67,10 @@ class Image {
 
  private:
   Image() = default;
-  Status OpenChain(const std::string& path, const std::string& snapshot);
+  // Each layer's allocation, cut at the smallest size of the layers above it.
+  std::vector<ExtentMap> VisibleLayers() const;
+  Status OpenChain(const std::string& path, const std::string& snapshot,
+                   const std::string& format);
 
   std::string name_;
   uint64_t size_bytes_ = 0;

@@ -28,16 +28,41 @@ const uint8_t* ImageFile::Mapping() const {
   return mapping_;
 }
 
+namespace {
+
+const char* FileTypeName(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISDIR(mode)) return "a directory";
+  return "not a regular file";
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ImageFile>> ImageFile::Open(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
-    return Status::Error(ErrorClass::kInvalidArg,
+    return Status::Failure(Fault::kBadInput,
                          fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   }
   struct stat st;
-  if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
+  if (fstat(fd, &st) != 0) {
+    const int error = errno;
     close(fd);
-    return Status::Error(ErrorClass::kInvalidArg, fmt::format("{}: not a regular file", path));
+    return Status::Failure(Fault::kBadInput,
+                         fmt::format("{}: cannot stat: {}", path, std::strerror(error)));
+  }
+  if (!(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
+    close(fd);
+    return Status::Failure(Fault::kBadInput,
+                         fmt::format("{}: {}, not an image file", path, FileTypeName(st.st_mode)));
+  }
+  // Regular files and block devices: blocking reads from here on.
+  if (const int flags = fcntl(fd, F_GETFL); flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    close(fd);
+    return Status::Failure(Fault::kBadInput, fmt::format("{}: fcntl failed", path));
   }
   uint64_t size = static_cast<uint64_t>(st.st_size);
   if (S_ISBLK(st.st_mode)) {
@@ -70,7 +95,8 @@ Status ImageFile::ReadExact(uint64_t offset, std::span<uint8_t> out, const char*
 
 Status ImageFile::ReadData(uint64_t offset, std::span<uint8_t> out) const {
   size_t done = 0;
-  while (done < out.size() && offset + done < size_bytes_) {
+  // Written so that no sum can wrap: offset may come from a file and lie near 2^64.
+  while (done < out.size() && offset < size_bytes_ && done < size_bytes_ - offset) {
     size_t want = static_cast<size_t>(
         std::min<uint64_t>(out.size() - done, size_bytes_ - (offset + done)));
     ssize_t n = pread(fd_, out.data() + done, want, static_cast<off_t>(offset + done));
@@ -90,16 +116,24 @@ Result<uint32_t> FileTable::Add(const std::string& path, size_t layer) {
   if (!file.ok()) return file.status();
   files_.push_back(std::move(file.value()));
   layers_.push_back(layer);
+  flat_.push_back(false);
+  return static_cast<uint32_t>(files_.size() - 1);
+}
+
+uint32_t FileTable::AddVirtual(std::unique_ptr<ImageFile> file, size_t layer) {
+  files_.push_back(std::move(file));
+  layers_.push_back(layer);
+  flat_.push_back(false);
   return static_cast<uint32_t>(files_.size() - 1);
 }
 
 Status ImageError(const std::string& path, uint64_t offset, const std::string& message) {
-  return Status::Error(ErrorClass::kInvalidArg,
+  return Status::Failure(Fault::kBadInput,
                        fmt::format("{}: offset {:#x}: {}", path, offset, message));
 }
 
 Status Unsupported(const std::string& path, const std::string& message) {
-  return Status::Error(ErrorClass::kConfigUnsupported,
+  return Status::Failure(Fault::kUnsupported,
                        fmt::format("{}: unsupported: {}", path, message));
 }
 

@@ -17,11 +17,13 @@ namespace snapsim::merge {
 
 class ImageFile {
  public:
-  ~ImageFile();
+  virtual ~ImageFile();
   ImageFile(const ImageFile&) = delete;
   ImageFile& operator=(const ImageFile&) = delete;
 
-  // Opens `path` read-only. Errors name the path.
+  // Opens `path` read-only. Only regular files and block devices are accepted, and the
+  // check comes before any read: the open itself never blocks (a FIFO or a character
+  // device is refused, not waited on). Errors name the path.
   static Result<std::unique_ptr<ImageFile>> Open(const std::string& path);
 
   const std::string& path() const { return path_; }
@@ -32,14 +34,21 @@ class ImageFile {
   // error naming the file, the offset and `what` (e.g. "L2 table").
   Status ReadExact(uint64_t offset, std::span<uint8_t> out, const char* what) const;
   // Data read: bytes past the end of the file read as zeros (sparse tails).
-  Status ReadData(uint64_t offset, std::span<uint8_t> out) const;
+  virtual Status ReadData(uint64_t offset, std::span<uint8_t> out) const;
   // The whole file mapped read-only (made on first use, thread-safe), or nullptr when it
   // cannot be mapped. Lets a comparison read the page cache without copying it.
-  const uint8_t* Mapping() const;
+  virtual const uint8_t* Mapping() const;
+  // True for the decoded view of a qcow2 file's compressed clusters (qcow2_compressed.h):
+  // its offsets are not offsets in any file on disk.
+  virtual bool compressed() const { return false; }
 
- private:
+ protected:
+  // A file with no descriptor of its own (fd -1): subclasses serve ReadData themselves.
   ImageFile(std::string path, int fd, uint64_t size_bytes)
       : path_(std::move(path)), fd_(fd), size_bytes_(size_bytes) {}
+  void set_size_bytes(uint64_t size_bytes) { size_bytes_ = size_bytes; }
+
+ private:
   std::string path_;
   int fd_ = -1;
   uint64_t size_bytes_ = 0;
@@ -52,13 +61,19 @@ class FileTable {
  public:
   // Opens `path` for layer `layer` (counted from the top: 0 is the opened image).
   Result<uint32_t> Add(const std::string& path, size_t layer);
+  // Adds a file made by a reader (e.g. decoded compressed clusters) for layer `layer`.
+  uint32_t AddVirtual(std::unique_ptr<ImageFile> file, size_t layer);
   const ImageFile& file(uint32_t id) const { return *files_.at(id); }
   size_t layer_of(uint32_t id) const { return layers_.at(id); }
+  // Files read one to one (vmdk FLAT extents), whose holes qemu reports as zero data.
+  void MarkFlat(uint32_t id) { flat_.at(id) = true; }
+  bool flat(uint32_t id) const { return flat_.at(id); }
   size_t size() const { return files_.size(); }
 
  private:
   std::vector<std::unique_ptr<ImageFile>> files_;
   std::vector<size_t> layers_;
+  std::vector<bool> flat_;
 };
 
 // An error about image `path` at byte `offset` ("disk.qcow2: offset 0x30000: ...").

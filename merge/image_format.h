@@ -9,8 +9,12 @@
 
 namespace snapsim::merge {
 
-// "qcow2", "vmdk" or "raw", from the first bytes of the file.
+// "qcow2", "vmdk" or "raw", from the first bytes of the file (format_probe.cc). Other
+// known formats (VDI, VHD, VHDX, QED, LUKS, ...) and text files are refused with a hint.
 Result<std::string> ProbeFormat(const ImageFile& file);
+// The same with a format the user stated (-f), which must agree with the magic; empty
+// `stated` probes.
+Result<std::string> DetectFormat(const ImageFile& file, const std::string& stated);
 
 // `file_id` is already in `files` as layer `layer`. `snapshot` (qcow2 only) selects an
 // internal snapshot by id or name; empty means the active state.

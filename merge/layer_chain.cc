@@ -124,7 +124,7 @@ ExtentMap LayerChain::ViewAt(size_t index) const {
 
 Status LayerChain::CheckIndex(size_t index, const char* operation) const {
   if (index >= layers_.size()) {
-    return Status::Error(ErrorClass::kInvalidArg,
+    return Status::Failure(Fault::kInternal,
                          fmt::format("{}: layer {} does not exist (chain depth {})", operation,
                                      index, layers_.size()));
   }
@@ -134,7 +134,7 @@ Status LayerChain::CheckIndex(size_t index, const char* operation) const {
 Status LayerChain::Commit(size_t index) {
   if (Status s = CheckIndex(index, "commit"); !s.ok()) return s;
   if (index == 0) {
-    return Status::Error(ErrorClass::kInvalidArg, "commit: the base layer has no parent");
+    return Status::Failure(Fault::kInternal, "commit: the base layer has no parent");
   }
   layers_[index - 1] = Overlay(layers_[index], layers_[index - 1]);
   layers_.erase(layers_.begin() + static_cast<ptrdiff_t>(index));
@@ -144,7 +144,7 @@ Status LayerChain::Commit(size_t index) {
 Status LayerChain::ForwardMerge(size_t index) {
   if (Status s = CheckIndex(index, "forward merge"); !s.ok()) return s;
   if (index + 1 == layers_.size()) {
-    return Status::Error(ErrorClass::kInvalidArg, "forward merge: the top layer has no child");
+    return Status::Failure(Fault::kInternal, "forward merge: the top layer has no child");
   }
   layers_[index + 1] = Overlay(layers_[index + 1], layers_[index]);
   layers_.erase(layers_.begin() + static_cast<ptrdiff_t>(index));

@@ -108,9 +108,9 @@ RC_GTEST_PROP(LayerChainProperty, FlattenKeepsTheView, ()) {
 TEST(LayerChain, RefusesMergesThatHaveNoTarget) {
   LayerChain chain;
   chain.Push(ExtentMap(16));
-  EXPECT_EQ(chain.Commit(0).error_class(), ErrorClass::kInvalidArg);
-  EXPECT_EQ(chain.ForwardMerge(0).error_class(), ErrorClass::kInvalidArg);
-  EXPECT_EQ(chain.Discard(3).error_class(), ErrorClass::kInvalidArg);
+  EXPECT_EQ(chain.Commit(0).fault(), Fault::kInternal);
+  EXPECT_EQ(chain.ForwardMerge(0).fault(), Fault::kInternal);
+  EXPECT_EQ(chain.Discard(3).fault(), Fault::kInternal);
   EXPECT_EQ(chain.depth(), 1u);
 }
 

@@ -1,4 +1,4 @@
-// Raw layers and format probing. A raw file's allocation is what the file system says
+// Raw layers. A raw file's allocation is what the file system says
 // holds data (SEEK_DATA/SEEK_HOLE), so sparse regions are skipped without reading them.
 #include <unistd.h>
 
@@ -10,16 +10,6 @@
 #include "merge/image_format.h"
 
 namespace snapsim::merge {
-
-Result<std::string> ProbeFormat(const ImageFile& file) {
-  uint8_t head[21] = {};
-  const size_t n = static_cast<size_t>(std::min<uint64_t>(sizeof(head), file.size_bytes()));
-  if (Status s = file.ReadExact(0, std::span(head, n), "format probe"); !s.ok()) return s;
-  if (n >= 4 && LoadBe32(head) == 0x514649fb) return std::string("qcow2");
-  if (n >= 4 && LoadLe32(head) == 0x564d444b) return std::string("vmdk");
-  if (n >= 21 && std::memcmp(head, "# Disk DescriptorFile", 21) == 0) return std::string("vmdk");
-  return std::string("raw");
-}
 
 Result<LayerInfo> ReadRawLayer(FileTable& files, uint32_t file_id, size_t layer) {
   const ImageFile& file = files.file(file_id);
