@@ -72,7 +72,7 @@ class TwoBugs : public testing::ForgetsCurrentOnDelete {
 };
 
 TEST(FuzzTest, AKnownFindingIsSetAsideAndTheOtherBugIsFound) {
-  auto known = ParseKnownFindings("forgets-current FX current: model \\S+, forgets-current null\n",
+  auto known = ParseKnownFindings("forgets-current FX expected model: current: \\S+ got current: null$\n",
                                   "known.txt", "forgets-current");
   ASSERT_TRUE(known.ok()) << known.status().message();
   int seeds_that_set_aside = 0;
@@ -94,7 +94,7 @@ TEST(FuzzTest, AKnownFindingIsSetAsideAndTheOtherBugIsFound) {
 
 TEST(FuzzTest, OnlyTheKnownBugIsSetAsideNotFound) {
   FuzzOptions options = Options(Profile::kQemu, 7);
-  auto known = ParseKnownFindings("forgets-current FX current: model \\S+, forgets-current null\n",
+  auto known = ParseKnownFindings("forgets-current FX expected model: current: \\S+ got current: null$\n",
                                   "known.txt", "forgets-current");
   ASSERT_TRUE(known.ok());
   options.known = *known;

@@ -19,22 +19,38 @@ const char* AspectName(Aspect aspect) {
   return "unknown";
 }
 
-std::string Signature(const Divergence& divergence) {
-  std::string out = divergence.action + " =>";
-  bool first = true;
-  for (const Difference& d : divergence.differences) {
-    out += first ? " " : "; ";
-    first = false;
-    out += AspectName(d.aspect);
-    if (!d.subject.empty()) out += " of " + d.subject;
-    out += fmt::format(": model {}, {} {}", d.model, divergence.backend, d.backend);
+namespace {
+
+// One side of the differences: "operation-invalid: ..." for an outcome, "state: paused",
+// "bytes of disk vda now: ..." for the others, joined by "; ".
+std::string Side(const std::vector<Difference>& differences, bool model) {
+  std::string out;
+  for (const Difference& d : differences) {
+    if (!out.empty()) out += "; ";
+    if (d.aspect != Aspect::kOutcome) {
+      out += AspectName(d.aspect);
+      if (!d.subject.empty()) out += " of " + d.subject;
+      out += ": ";
+    }
+    out += model ? d.model : d.backend;
   }
   return out;
 }
 
+}  // namespace
+
+std::string ModelSide(const Divergence& divergence) { return Side(divergence.differences, true); }
+std::string BackendSide(const Divergence& divergence) {
+  return Side(divergence.differences, false);
+}
+
+std::string Signature(const Divergence& divergence) {
+  return fmt::format("({}): {}: expected model: {} got {}", divergence.action, divergence.backend,
+                     Side(divergence.differences, true), Side(divergence.differences, false));
+}
+
 std::string FormatDivergence(const Divergence& divergence) {
-  return fmt::format("step {}: {}: {}", divergence.step, divergence.backend,
-                     Signature(divergence));
+  return fmt::format("step {} {}", divergence.step, Signature(divergence));
 }
 
 std::string ActionText(const scenario::Scenario& scenario, const scenario::Action& action) {

@@ -33,10 +33,16 @@ struct Divergence {
   std::vector<Difference> differences;  // never empty
 };
 
-// "create: A => outcome: model ok, vcsim operation-invalid: ..." : what a finding's pattern
-// is matched against, without the step number (the same finding shows at any step).
+// "(create: A): vcsim: expected model: operation-invalid: Snapshot 'A' already exists got
+// ok", "(revert: nomem): vcsim: expected model: state: shutoff got state: paused": the
+// divergence without its step number (the same finding shows at any step). Only the
+// aspects that differ are named; an outcome is named by its value alone.
 std::string Signature(const Divergence& divergence);
-// "step 4: vcsim: " + Signature(divergence).
+// One side of it: "operation-invalid: ...", "state: paused; current: A".
+std::string ModelSide(const Divergence& divergence);
+std::string BackendSide(const Divergence& divergence);
+// "step 4 " + Signature(divergence): docs/cli.md's "step N (ACTION): BACKEND: expected ...
+// got ...", which known-findings patterns are matched against.
 std::string FormatDivergence(const Divergence& divergence);
 
 // The step as a Divergence names it: its YAML item on one line (`expect` for checks).

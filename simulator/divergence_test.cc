@@ -37,8 +37,8 @@ TEST(DivergenceTest, DifferentOutcomesAreOneDifferenceAndViewsAreNotAsked) {
   ASSERT_EQ(d->differences.size(), 1u);
   EXPECT_EQ(d->differences[0].aspect, Aspect::kOutcome);
   EXPECT_EQ(FormatDivergence(*d),
-            "step 3: qemu: create: {name: A, location: external, quiesce: true} => outcome: "
-            "model invalid-arg: quiesce requires disk-only, qemu ok");
+            "step 3 (create: {name: A, location: external, quiesce: true}): qemu: expected "
+            "model: invalid-arg: quiesce requires disk-only got ok");
 }
 
 TEST(DivergenceTest, OnlyTheFieldsThatDifferAreNamed) {
@@ -47,14 +47,15 @@ TEST(DivergenceTest, OnlyTheFieldsThatDifferAreNamed) {
                             [] { return View(PowerState::kShutoff, "A"); }};
   auto d = CompareStep(OneDisk(), 2, scenario::Revert{"A"}, "vcsim", answers);
   ASSERT_TRUE(d.has_value());
-  EXPECT_EQ(Signature(*d), "revert: A => state: model running, vcsim shutoff");
+  EXPECT_EQ(Signature(*d), "(revert: A): vcsim: expected model: state: running got state: shutoff");
   const StepAnswers both{Status::Ok(), Status::Ok(),
                          [] { return View(PowerState::kRunning, "A"); },
                          [] { return View(PowerState::kPaused, std::nullopt); }};
   d = CompareStep(OneDisk(), 2, scenario::Revert{"A"}, "vcsim", both);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(Signature(*d),
-            "revert: A => state: model running, vcsim paused; current: model A, vcsim null");
+            "(revert: A): vcsim: expected model: state: running; current: A got state: paused; "
+            "current: null");
 }
 
 TEST(DivergenceTest, AgreementIsNoDivergence) {

@@ -83,14 +83,10 @@ class Replay {
   }
 
   void Diverged(const scenario::Step& step, Divergence divergence) {
-    std::string model, backend;
-    for (const Difference& d : divergence.differences) {
-      const std::string what = std::string(AspectName(d.aspect)) + ": ";
-      model += (model.empty() ? "" : "; ") + what + d.model;
-      backend += (backend.empty() ? "" : "; ") + what + d.backend;
-    }
+    std::string model = "model: " + ModelSide(divergence), backend = BackendSide(divergence);
     result_.failures.push_back({step.where, divergence.step, scenario::ActionName(step.action),
-                                "divergence", "model: " + model, backend, std::move(divergence)});
+                                "divergence", std::move(model), std::move(backend),
+                                std::move(divergence)});
   }
 
   void RunStep(int n, const scenario::Step& step) {

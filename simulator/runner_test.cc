@@ -75,8 +75,8 @@ TEST(RunnerTest, AWrongCurrentAfterDeleteIsCaught) {
   EXPECT_EQ(result.failures[0].got, "current: null");
   ASSERT_TRUE(result.failures[0].divergence.has_value());
   EXPECT_EQ(FormatFailure(result, result.failures[0]),
-            "mem.yaml:12: step 3: forgets-current: delete: B => current: model A, "
-            "forgets-current null");
+            "mem.yaml:12: step 3 (delete: B): forgets-current: expected model: current: A got "
+            "current: null");
 }
 
 TEST(RunnerTest, AnUnexpectedErrorIsACheckFailure) {
