@@ -48,8 +48,9 @@ const Entry* FindEntry(const std::vector<Entry>& entries, std::string_view key) 
 
 SourceLocation YamlReader::Where(const YAML::Mark& mark) const {
   if (mark.is_null()) return SourceLocation{file_, 1, 1};
-  // yaml-cpp counts decoded characters and can point past a line holding invalid UTF-8
-  // or NUL bytes (found by libFuzzer): keep the position inside the text.
+  // yaml-cpp counts decoded characters and can point past a line holding NUL bytes (found
+  // by libFuzzer; invalid UTF-8, the other case, never reaches it now): keep the position
+  // inside the text.
   const size_t line = std::min(static_cast<size_t>(std::max(mark.line, 0)),
                                lines_.line_count() - 1);
   const int column_max = static_cast<int>(lines_.LineEnd(line) - lines_.LineStart(line)) + 1;
