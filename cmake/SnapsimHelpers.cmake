@@ -38,9 +38,4 @@ endfunction()
 
 function(snapsim_warnings TARGET)
   target_compile_options(${TARGET} PRIVATE -Wall -Wextra -Wno-unused-parameter)
-  if(SNAPSIM_SANITIZE)
-    target_compile_options(${TARGET} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
-                                             -fno-sanitize-recover=undefined)
-    target_link_options(${TARGET} PRIVATE -fsanitize=address,undefined)
-  endif()
 endfunction()
