@@ -11,9 +11,14 @@ endfunction()
 
 # snapsim_test(NAME SRCS ... DEPS ... [LABELS ...])
 #   A GoogleTest executable whose cases are registered with ctest one by one.
+#   With SNAPSIM_BUILD_TESTS=OFF, NAME is a stand-in instead: an executable outside `all`
+#   that only says tests are off. It needs no GoogleTest, and callers may still set its
+#   compile definitions or dependencies without checking the option.
 function(snapsim_test NAME)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS;LABELS" ${ARGN})
   if(NOT SNAPSIM_BUILD_TESTS)
+    add_executable(${NAME} EXCLUDE_FROM_ALL ${PROJECT_SOURCE_DIR}/cmake/tests_off_stand_in.cc)
+    target_compile_definitions(${NAME} PRIVATE SNAPSIM_TEST_NAME="${NAME}")
     return()
   endif()
   add_executable(${NAME} ${ARG_SRCS})
@@ -33,9 +38,4 @@ endfunction()
 
 function(snapsim_warnings TARGET)
   target_compile_options(${TARGET} PRIVATE -Wall -Wextra -Wno-unused-parameter)
-  if(SNAPSIM_SANITIZE)
-    target_compile_options(${TARGET} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
-                                             -fno-sanitize-recover=undefined)
-    target_link_options(${TARGET} PRIVATE -fsanitize=address,undefined)
-  endif()
 endfunction()

@@ -2,23 +2,35 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/utf8.h"
+
 namespace snapsim::reports {
 
 using Json = nlohmann::ordered_json;
 
 namespace {
 
+// File names and backend messages are bytes; a JSON string must be UTF-8. Every string
+// goes through here, so invalid bytes become U+FFFD (core/utf8.h).
+Json Text(std::string_view bytes) { return ToValidUtf8(bytes); }
+
+// One event per line. Every string is already UTF-8 (Text); `replace` only keeps a field
+// added later without Text() from aborting the report (nlohmann's default throws).
+std::string Line(const Json& event) {
+  return event.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
 Json StepJson(const simulator::ScenarioResult& r, const simulator::StepEvent& e) {
   Json j;
   j["event"] = "step";
-  j["scenario"] = r.path;
-  j["backend"] = r.backend;
+  j["scenario"] = Text(r.path);
+  j["backend"] = Text(r.backend);
   j["step"] = e.step;
   j["line"] = e.line;
-  j["action"] = e.action;
-  if (!e.expected.empty()) j["expected"] = e.expected;
-  if (!e.outcome.empty()) j["outcome"] = e.outcome;
-  if (!e.model_outcome.empty()) j["model_outcome"] = e.model_outcome;
+  j["action"] = Text(e.action);
+  if (!e.expected.empty()) j["expected"] = Text(e.expected);
+  if (!e.outcome.empty()) j["outcome"] = Text(e.outcome);
+  if (!e.model_outcome.empty()) j["model_outcome"] = Text(e.model_outcome);
   j["held"] = e.held;
   return j;
 }
@@ -26,25 +38,25 @@ Json StepJson(const simulator::ScenarioResult& r, const simulator::StepEvent& e)
 Json ResultJson(const simulator::ScenarioResult& r, bool timings) {
   Json j;
   j["event"] = "scenario";
-  j["scenario"] = r.path;
-  j["name"] = r.name;
+  j["scenario"] = Text(r.path);
+  j["name"] = Text(r.name);
   j["profile"] = std::string(ProfileName(r.profile));
-  j["backend"] = r.backend;
+  j["backend"] = Text(r.backend);
   j["verdict"] = simulator::VerdictName(r.verdict);
-  if (!r.reason.empty()) j["reason"] = r.reason;
-  if (!r.finding.empty()) j["finding"] = r.finding;
+  if (!r.reason.empty()) j["reason"] = Text(r.reason);
+  if (!r.finding.empty()) j["finding"] = Text(r.finding);
   Json failures = Json::array();
   for (const auto& f : r.failures) {
-    failures.push_back({{"file", f.where.file},
+    failures.push_back({{"file", Text(f.where.file)},
                         {"line", f.where.line},
                         {"step", f.step},
-                        {"action", f.action},
-                        {"kind", f.kind},
-                        {"expected", f.expected},
-                        {"got", f.got}});
+                        {"action", Text(f.action)},
+                        {"kind", Text(f.kind)},
+                        {"expected", Text(f.expected)},
+                        {"got", Text(f.got)}});
   }
   if (!failures.empty()) j["failures"] = failures;
-  j["replay"] = r.replay;
+  j["replay"] = Text(r.replay);
   if (timings) j["elapsed_ms"] = r.elapsed_ms;
   return j;
 }
@@ -53,10 +65,10 @@ Json ResultJson(const simulator::ScenarioResult& r, bool timings) {
 
 std::string JsonLinesReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results,
                             bool timings) {
-  std::string out = Json{{"event", "run"}, {"seed", seed}, {"cases", results.size()}}.dump() + "\n";
+  std::string out = Line(Json{{"event", "run"}, {"seed", seed}, {"cases", results.size()}});
   for (const auto& r : results) {
-    for (const auto& e : r.events) out += StepJson(r, e).dump() + "\n";
-    out += ResultJson(r, timings).dump() + "\n";
+    for (const auto& e : r.events) out += Line(StepJson(r, e));
+    out += Line(ResultJson(r, timings));
   }
   return out;
 }

@@ -44,7 +44,8 @@ void WriteCase(const simulator::ScenarioResult& r, std::string& out) {
       for (const simulator::Failure& f : r.failures) {
         const std::string line = simulator::FormatFailure(r, f);
         out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}\n{}</failure>\n",
-                           XmlEscape(line), f.kind, XmlEscape(line), XmlEscape(r.replay));
+                           XmlEscape(line), XmlEscape(f.kind), XmlEscape(line),
+                           XmlEscape(r.replay));
       }
       break;
   }

@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/exceptions.h>
 
+#include "core/utf8.h"
 #include "scenario/loader_internal.h"
 #include "scenario/size.h"
 
@@ -123,6 +124,15 @@ Scenario LoadRoot(const YamlReader& reader, const Value& root, const std::string
   return scenario;
 }
 
+// YAML text is Unicode, and a scenario file must be UTF-8 (a byte order mark is allowed):
+// point at the first byte that is not.
+LoadError NotUtf8Error(const YamlReader& reader, std::string_view text, Utf8Problem problem) {
+  return LoadError{reader.WhereByte(problem.offset),
+                   fmt::format("not UTF-8: {} (byte 0x{:02X}); scenario files must be UTF-8 text",
+                               Utf8ErrorText(problem.error),
+                               static_cast<unsigned char>(text[problem.offset]))};
+}
+
 }  // namespace
 
 std::string LoadError::ToString() const {
@@ -133,6 +143,9 @@ std::string LoadError::ToString() const {
 std::variant<Scenario, LoadError> LoadScenarioText(std::string_view yaml,
                                                    const std::string& path) {
   YamlReader reader(path, yaml);
+  if (const auto problem = FindInvalidUtf8(yaml)) {
+    return NotUtf8Error(reader, yaml, *problem);
+  }
   try {
     internal::YamlParse parse = internal::ParseYamlDocument(yaml);
     switch (parse.outcome) {

@@ -48,16 +48,19 @@ const Entry* FindEntry(const std::vector<Entry>& entries, std::string_view key) 
 
 SourceLocation YamlReader::Where(const YAML::Mark& mark) const {
   if (mark.is_null()) return SourceLocation{file_, 1, 1};
-  // yaml-cpp counts decoded characters and can point past a line holding invalid UTF-8
-  // or NUL bytes (found by libFuzzer): keep the position inside the text.
-  int line = 1;
-  size_t line_start = 0;
-  for (size_t i = 0; i < text_.size() && line < mark.line + 1; ++i) {
-    if (text_[i] == '\n') ++line, line_start = i + 1;
-  }
-  const size_t line_end = std::min(text_.find('\n', line_start), text_.size());
-  const int column_max = static_cast<int>(line_end - line_start) + 1;
-  return SourceLocation{file_, line, std::clamp(mark.column + 1, 1, column_max)};
+  // yaml-cpp counts decoded characters and can point past a line holding NUL bytes (found
+  // by libFuzzer; invalid UTF-8, the other case, never reaches it now): keep the position
+  // inside the text.
+  const size_t line = std::min(static_cast<size_t>(std::max(mark.line, 0)),
+                               lines_.line_count() - 1);
+  const int column_max = static_cast<int>(lines_.LineEnd(line) - lines_.LineStart(line)) + 1;
+  return SourceLocation{file_, static_cast<int>(line) + 1,
+                        std::clamp(mark.column + 1, 1, column_max)};
+}
+
+SourceLocation YamlReader::WhereByte(size_t offset) const {
+  const TextPosition position = lines_.At(offset);
+  return SourceLocation{file_, position.line, position.column};
 }
 
 void YamlReader::Fail(const YAML::Mark& mark, std::string message) const {
@@ -77,15 +80,12 @@ Value YamlReader::ValueOf(const YamlNode& node) const {
     --pos;
   }
   if (pos == 0 || (text_[pos - 1] != '-' && text_[pos - 1] != ',')) return Value{&node, mark};
-  size_t at = pos - 1;
-  size_t line_start = text_.rfind('\n', at);
-  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-  int line = 0;
-  for (size_t i = 0; i < line_start; ++i) line += text_[i] == '\n' ? 1 : 0;
+  const size_t at = pos - 1;
+  const TextPosition position = lines_.At(at);
   YAML::Mark dash;
   dash.pos = static_cast<int>(at);
-  dash.line = line;
-  dash.column = static_cast<int>(at - line_start);
+  dash.line = position.line - 1;
+  dash.column = position.column - 1;
   return Value{&node, dash};
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scenario/line_index.h"
 #include "scenario/loader.h"
 #include "scenario/yaml_tree.h"
 
@@ -38,10 +39,14 @@ struct Entry {
 
 class YamlReader {
  public:
-  YamlReader(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
+  YamlReader(std::string file, std::string_view text)
+      : file_(std::move(file)), text_(text), lines_(text) {}
 
   const std::string& file() const { return file_; }
+  const LineIndex& lines() const { return lines_; }
   SourceLocation Where(const YAML::Mark& mark) const;
+  // The location of the byte at `offset` in the text.
+  SourceLocation WhereByte(size_t offset) const;
   [[noreturn]] void Fail(const YAML::Mark& mark, std::string message) const;
 
   // `node` with the mark to blame for it (see Value).
@@ -70,6 +75,7 @@ class YamlReader {
  private:
   std::string file_;
   std::string_view text_;
+  LineIndex lines_;
 };
 
 // The entry named `key`, or nullptr.
