@@ -1,15 +1,21 @@
 // snapsim run [PATH...] [--backend NAME[,NAME...]] [--junit F] [--json F] [--html F]
-//             [--seed N] [--jobs N] [--shard K/N] [--known FILE] [--quiet]
+//             [--seed N] [--jobs N] [--shard K/N] [--known FILE] [--filter RE] [--tag T]
+//             [--list] [-v] [--quiet] [--timings] [--annotations github]
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <regex>
 
 #include <fmt/format.h>
 
+#include "cli/run_output.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
 #include "reports/html_report.h"
@@ -18,6 +24,7 @@
 #include "scenario/loader.h"
 #include "simulator/campaign.h"
 #include "simulator/expected_failures.h"
+#include "simulator/host/cleanup.h"
 
 namespace snapsim::cli {
 namespace {
@@ -25,7 +32,10 @@ namespace {
 struct RunOptions {
   std::vector<std::string> paths;
   std::vector<std::string> backends = {"model"};
-  std::string junit_path, json_path, html_path, shard_text, known_path;
+  std::string junit_path, json_path, html_path, shard_text, known_path, filter, annotations;
+  std::vector<std::string> tags;
+  bool list = false;
+  bool verbose = false;
   uint64_t seed = 1;
   int jobs = 1;
   bool quiet = false;
@@ -82,36 +92,6 @@ std::optional<std::vector<scenario::Scenario>> LoadAll(const std::vector<std::st
   return scenarios;
 }
 
-void PrintResult(const simulator::ScenarioResult& r) {
-  if (r.verdict == simulator::Verdict::kFail) {
-    for (const auto& f : r.failures) fmt::print("{}\n", simulator::FormatFailure(r, f));
-    fmt::print("  replay: {}\n", r.replay);
-  } else if (r.verdict == simulator::Verdict::kSkip) {
-    fmt::print("skip: {}: {}: {}\n", r.path, r.backend, r.reason);
-  } else if (r.verdict == simulator::Verdict::kKnown) {
-    fmt::print("known: {}: {}: {}\n", r.path, r.backend, r.finding);
-  } else if (r.verdict == simulator::Verdict::kBackendFailure) {
-    fmt::print("{}: {}: backend failure: {}\n  replay: {}\n", r.path, r.backend, r.reason,
-               r.replay);
-  }
-}
-
-void PrintSummary(const std::vector<simulator::ScenarioResult>& results) {
-  // backend -> pass, fail, skip, error, known
-  std::map<std::string, std::array<int, simulator::kVerdictCount>> counts;
-  for (const auto& r : results) ++counts[r.backend][static_cast<int>(r.verdict)];
-  fmt::print("\n{:<16} {:>6} {:>6} {:>6} {:>6} {:>6}\n", "backend", "pass", "fail", "skip",
-             "error", "known");
-  for (const auto& [backend, c] : counts) {
-    fmt::print("{:<16} {:>6} {:>6} {:>6} {:>6} {:>6}\n", backend, c[0], c[1], c[2], c[3], c[4]);
-  }
-  std::map<std::string, int> skip_reasons;
-  for (const auto& r : results) {
-    if (r.verdict == simulator::Verdict::kSkip) ++skip_reasons[r.backend + ": " + r.reason];
-  }
-  for (const auto& [reason, n] : skip_reasons) fmt::print("skipped {}x {}\n", n, reason);
-}
-
 int ExitFor(const std::vector<simulator::ScenarioResult>& results) {
   int status = kExitOk;
   for (const auto& r : results) {
@@ -119,6 +99,55 @@ int ExitFor(const std::vector<simulator::ScenarioResult>& results) {
     if (r.verdict == simulator::Verdict::kFail) status = kExitCheckFailed;
   }
   return status;
+}
+
+std::string CaseName(const simulator::Case& c) {
+  return c.scenario->path + "@" + c.backend->name();
+}
+
+// --filter and --tag: the cases to keep. Errors: a bad regular expression.
+std::optional<std::vector<simulator::Case>> Select(std::vector<simulator::Case> cases,
+                                                   const RunOptions& options) {
+  std::optional<std::regex> filter;
+  if (!options.filter.empty()) {
+    try {
+      filter.emplace(options.filter, std::regex::ECMAScript);
+    } catch (const std::regex_error& error) {
+      fmt::print(stderr, "snapsim: error: --filter '{}': {}\n", options.filter, error.what());
+      return std::nullopt;
+    }
+  }
+  std::vector<simulator::Case> kept;
+  for (const simulator::Case& c : cases) {
+    if (filter && !std::regex_search(CaseName(c), *filter)) continue;
+    if (!options.tags.empty()) {
+      const auto& tags = c.scenario->tags;
+      bool any = false;
+      for (const std::string& tag : options.tags) {
+        any |= std::find(tags.begin(), tags.end(), tag) != tags.end();
+      }
+      if (!any) continue;
+    }
+    kept.push_back(c);
+  }
+  return kept;
+}
+
+// Writes the reports asked for; false when one could not be written.
+bool WriteReports(const RunOptions& options, const std::vector<simulator::ScenarioResult>& results,
+                  bool incomplete) {
+  bool written = true;
+  if (!options.junit_path.empty()) {
+    written &= WriteFile(options.junit_path, reports::JunitReport(results, incomplete));
+  }
+  if (!options.json_path.empty()) {
+    written &= WriteFile(options.json_path, reports::JsonLinesReport(options.seed, results,
+                                                                     options.timings, incomplete));
+  }
+  if (!options.html_path.empty()) {
+    written &= WriteFile(options.html_path, reports::HtmlReport(options.seed, results, incomplete));
+  }
+  return written;
 }
 
 int Run(const RunOptions& options) {
@@ -145,35 +174,69 @@ int Run(const RunOptions& options) {
     auto loaded = simulator::LoadKnownByBackend(options.known_path, options.backends);
     if (!loaded.ok()) {
       fmt::print(stderr, "snapsim: error: {}\n", loaded.status().message());
-      return kExitBadInput;
+      return ExitCodeFor(loaded.status());
     }
     known = std::move(*loaded);
   }
   auto scenarios = LoadAll(options.paths.empty() ? std::vector<std::string>{"scenarios"}
                                                  : options.paths);
   if (!scenarios) return kExitBadInput;
-  const auto cases = simulator::PlanCases(*scenarios, backends, *shard);
-  fmt::print("{} scenarios x {} backends, shard {}/{}: {} cases, {} jobs\n", scenarios->size(),
-             backends.size(), shard->index, shard->count, cases.size(), options.jobs);
+  std::vector<simulator::LeftOut> left_out;
+  auto cases = Select(simulator::PlanCases(*scenarios, backends, *shard, &left_out), options);
+  if (!cases) return kExitBadInput;
+  if (options.list) {
+    for (const simulator::Case& c : *cases) fmt::print("{}\n", CaseName(c));
+    return kExitOk;
+  }
+  int left = 0;
+  for (const auto& l : left_out) left += l.pairs;
+  fmt::print("{} scenarios x {} backends, shard {}/{}: {} cases, {} jobs{}\n", scenarios->size(),
+             backends.size(), shard->index, shard->count, cases->size(), options.jobs,
+             left > 0 ? fmt::format("; {} pairs left out (profile not implemented)", left) : "");
   std::fflush(stdout);
-  const bool progress = !options.quiet && isatty(STDERR_FILENO);
-  size_t done = 0;
-  auto results = simulator::RunCases(cases, options.jobs, [&](size_t, const auto& r) {
-    ++done;
-    if (progress) fmt::print(stderr, "\r[{}/{}] {:<70.70}", done, cases.size(), r.path);
-  });
-  if (progress) fmt::print(stderr, "\r{:80}\r", "");
-  for (auto& r : results) simulator::ApplyKnownFindings(known, options.known_path, r);
-  for (const auto& r : results) PrintResult(r);
-  if (!options.quiet) PrintSummary(results);
-  bool written = true;
-  if (!options.junit_path.empty())
-    written &= WriteFile(options.junit_path, reports::JunitReport(results));
-  if (!options.json_path.empty())
-    written &= WriteFile(options.json_path, reports::JsonLinesReport(options.seed, results, options.timings));
-  if (!options.html_path.empty())
-    written &= WriteFile(options.html_path, reports::HtmlReport(options.seed, results));
-  if (!written) return kExitBadInput;
+
+  OutputOptions output{options.quiet, options.verbose, options.timings,
+                       !options.quiet && isatty(STDERR_FILENO), options.annotations == "github"};
+  RunPrinter printer(output, cases->size());
+  simulator::cleanup::ProgramHandlesFirstSignal();
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  // Cases finish in any order; they are printed, and reported, in case order.
+  std::vector<std::optional<simulator::ScenarioResult>> finished(cases->size());
+  size_t next_to_print = 0, done = 0;
+  simulator::RunCases(
+      *cases, options.jobs,
+      [&](size_t i, simulator::ScenarioResult& r) {
+        ++done;
+        if (simulator::cleanup::Interrupted() == 0) {  // a case that ended after a signal is incomplete
+          simulator::ApplyKnownFindings(known, options.known_path, r);
+          finished[i] = r;
+        }
+        printer.ClearProgress();
+        for (; next_to_print < finished.size() && finished[next_to_print]; ++next_to_print) {
+          printer.Case(*finished[next_to_print]);
+        }
+        printer.Progress(done, elapsed());
+      },
+      [] { return simulator::cleanup::Interrupted() != 0; });
+  printer.ClearProgress();
+  std::vector<simulator::ScenarioResult> results;
+  for (auto& r : finished) {
+    if (r) results.push_back(std::move(*r));
+  }
+  const int signal = simulator::cleanup::Interrupted();
+  // Cases after a gap (one that was running at the signal) were not printed yet.
+  for (size_t i = next_to_print; i < finished.size(); ++i) {
+    if (finished[i]) printer.Case(*finished[i]);
+  }
+  printer.Summary(results, left_out, signal != 0);
+  if (!WriteReports(options, results, signal != 0)) return kExitBadInput;
+  if (signal != 0) {
+    std::fflush(stdout);
+    simulator::cleanup::Reraise(signal);  // exit status 128 + signal
+  }
   return ExitFor(results);
 }
 
@@ -181,8 +244,12 @@ void Register(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* run = app.add_subcommand("run", "Replay scenario files on the model and backends");
   run->add_option("paths", options->paths, "Scenario files or folders (default: scenarios/)");
+  // One value per --backend (comma separated inside it), so that paths may follow it.
   run->add_option("--backend", options->backends, "Backends, comma separated (default: model)")
-      ->delimiter(',');
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->delimiter(',')
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run->add_option("--junit", options->junit_path, "Write a JUnit XML report");
   run->add_option("--json", options->json_path, "Write a JSON lines report");
   run->add_option("--html", options->html_path, "Write an HTML conformance matrix");
@@ -194,7 +261,18 @@ void Register(CLI::App& app) {
   run->add_option("--known", options->known_path,
                   "Known findings: a case that diverges as recorded is `known`, not a failure; "
                   "a recorded case that no longer diverges fails (docs/known-findings.md)");
-  run->add_flag("--quiet", options->quiet, "Print failures only");
+  run->add_option("--filter", options->filter,
+                  "Only cases whose name (FILE@BACKEND) matches this regular expression");
+  run->add_option("--tag", options->tags, "Only scenarios with this tag (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run->add_flag("--list", options->list, "Print the cases the run would run, and run nothing");
+  run->add_flag("-v,--verbose", options->verbose, "One line per case as it finishes");
+  run->add_option("--annotations", options->annotations,
+                  "Also print failures as CI annotations: github (::error file=F,line=L::...)")
+      ->check(CLI::IsMember({"github"}));
+  run->add_flag("--quiet", options->quiet, "Print failures and the summary only");
   run->add_flag("--timings", options->timings,
                 "Add each scenario's elapsed time to the JSON report (not reproducible)");
   run->callback([options] { SetExitStatus(Run(*options)); });

@@ -95,7 +95,8 @@ void PortabilityTable(std::string& out) {
 
 }  // namespace
 
-std::string HtmlReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results) {
+std::string HtmlReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results,
+                       bool incomplete) {
   std::array<int, simulator::kVerdictCount> counts{};
   for (const auto& r : results) ++counts[static_cast<int>(r.verdict)];
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -105,6 +106,7 @@ std::string HtmlReport(uint64_t seed, const std::vector<simulator::ScenarioResul
   out += fmt::format(
       "<p>seed {} &middot; {} cases: {} pass, {} fail, {} skip, {} error, {} known</p>\n", seed,
       results.size(), counts[0], counts[1], counts[2], counts[3], counts[4]);
+  if (incomplete) out += "<p><b>Incomplete:</b> the run was interrupted before every case ran.</p>\n";
   ScenarioMatrix(results, out);
   PortabilityTable(out);
   return out + "</body></html>\n";

@@ -11,6 +11,7 @@
 namespace snapsim::reports {
 
 // Deterministic: no timestamps; rows in the order given, columns sorted by backend name.
-std::string HtmlReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results);
+std::string HtmlReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results,
+                       bool incomplete = false);
 
 }  // namespace snapsim::reports

@@ -64,8 +64,10 @@ Json ResultJson(const simulator::ScenarioResult& r, bool timings) {
 }  // namespace
 
 std::string JsonLinesReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results,
-                            bool timings) {
-  std::string out = Line(Json{{"event", "run"}, {"seed", seed}, {"cases", results.size()}});
+                            bool timings, bool incomplete) {
+  Json run{{"event", "run"}, {"seed", seed}, {"cases", results.size()}};
+  if (incomplete) run["incomplete"] = true;  // interrupted before every case ran
+  std::string out = Line(run);
   for (const auto& r : results) {
     for (const auto& e : r.events) out += Line(StepJson(r, e));
     out += Line(ResultJson(r, timings));

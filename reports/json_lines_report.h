@@ -12,6 +12,6 @@ namespace snapsim::reports {
 
 // `timings` adds each scenario's elapsed_ms (and so breaks byte-for-byte reproducibility).
 std::string JsonLinesReport(uint64_t seed, const std::vector<simulator::ScenarioResult>& results,
-                            bool timings = false);
+                            bool timings = false, bool incomplete = false);
 
 }  // namespace snapsim::reports

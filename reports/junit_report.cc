@@ -54,7 +54,7 @@ void WriteCase(const simulator::ScenarioResult& r, std::string& out) {
 
 }  // namespace
 
-std::string JunitReport(const std::vector<simulator::ScenarioResult>& results) {
+std::string JunitReport(const std::vector<simulator::ScenarioResult>& results, bool incomplete) {
   std::map<std::string, Suite> suites;  // by backend name: sorted, deterministic
   for (const auto& r : results) {
     Suite& suite = suites[r.backend];
@@ -79,6 +79,10 @@ std::string JunitReport(const std::vector<simulator::ScenarioResult>& results) {
     out += fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
         XmlEscape(name), suite.cases.size(), suite.failures, suite.errors, suite.skipped);
+    if (incomplete) {
+      out += "    <properties><property name=\"incomplete\" value=\"interrupted before every "
+             "case ran\"/></properties>\n";
+    }
     for (const auto* r : suite.cases) WriteCase(*r, out);
     out += "  </testsuite>\n";
   }

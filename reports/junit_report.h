@@ -9,6 +9,8 @@
 namespace snapsim::reports {
 
 // Deterministic: no timestamps or durations, results in the order given.
-std::string JunitReport(const std::vector<simulator::ScenarioResult>& results);
+// `incomplete`: the run was interrupted before every case ran (a property of each suite).
+std::string JunitReport(const std::vector<simulator::ScenarioResult>& results,
+                        bool incomplete = false);
 
 }  // namespace snapsim::reports

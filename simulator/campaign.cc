@@ -1,6 +1,7 @@
 #include "simulator/campaign.h"
 
 #include <atomic>
+#include <map>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -8,14 +9,28 @@
 namespace snapsim::simulator {
 
 std::vector<Case> PlanCases(const std::vector<scenario::Scenario>& scenarios,
-                            const std::vector<BackendFactory>& backends, Shard shard) {
+                            const std::vector<BackendFactory>& backends, Shard shard,
+                            std::vector<LeftOut>* left_out) {
+  // One instance per backend answers which profiles it implements (nothing is started).
+  std::vector<std::unique_ptr<Backend>> probes;
+  for (const auto& backend : backends) probes.push_back(backend.Make());
+  std::map<std::pair<size_t, Profile>, int> none;
   std::vector<Case> cases;
   size_t index = 0;
   for (const auto& scenario : scenarios) {
-    for (const auto& backend : backends) {
-      if (static_cast<int>(index++ % shard.count) == shard.index) {
-        cases.push_back({&scenario, &backend});
+    for (size_t b = 0; b < backends.size(); ++b) {
+      if (!probes[b]->Implements(scenario.hypervisor)) {
+        ++none[{b, scenario.hypervisor}];
+        continue;
       }
+      if (static_cast<int>(index++ % shard.count) == shard.index) {
+        cases.push_back({&scenario, &backends[b]});
+      }
+    }
+  }
+  if (left_out != nullptr) {
+    for (const auto& [key, pairs] : none) {
+      left_out->push_back({backends[key.first].name(), key.second, pairs});
     }
   }
   return cases;
@@ -23,12 +38,16 @@ std::vector<Case> PlanCases(const std::vector<scenario::Scenario>& scenarios,
 
 std::vector<ScenarioResult> RunCases(
     const std::vector<Case>& cases, int jobs,
-    const std::function<void(size_t, const ScenarioResult&)>& on_done) {
+    const std::function<void(size_t, ScenarioResult&)>& on_done,
+    const std::function<bool()>& stop) {
   std::vector<ScenarioResult> results(cases.size());
+  std::vector<char> started(cases.size(), 0);
   std::atomic<size_t> next{0};
   std::mutex done_mutex;
   auto worker = [&] {
     for (size_t i = next++; i < cases.size(); i = next++) {
+      if (stop && stop()) break;
+      started[i] = 1;
       const auto started = std::chrono::steady_clock::now();
       auto backend = cases[i].backend->Make();
       results[i] = RunScenario(*cases[i].scenario, *backend);
@@ -45,7 +64,11 @@ std::vector<ScenarioResult> RunCases(
   for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
-  return results;
+  std::vector<ScenarioResult> ran;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (started[i]) ran.push_back(std::move(results[i]));
+  }
+  return ran;
 }
 
 }  // namespace snapsim::simulator

@@ -52,8 +52,24 @@ void RemoveFolders() {
   }
 }
 
+std::atomic<bool> g_program_handles{false};
+std::atomic<int> g_interrupted{0};
+
 void OnSignal(int signal_number) {
   const int saved_errno = errno;
+  if (::getpid() == g_owner.load() && g_program_handles.load()) {
+    int none = 0;
+    if (g_interrupted.compare_exchange_strong(none, signal_number)) {
+      // The first signal: end the children so that the work in progress ends soon; the
+      // program reports what it has, removes its folders and then re-raises.
+      for (auto& slot : g_pids) {
+        const pid_t pid = slot.load();
+        if (pid > 0) ::kill(pid, SIGKILL);
+      }
+      errno = saved_errno;
+      return;
+    }
+  }
   if (::getpid() == g_owner.load()) RunAll();
   // Back to what was there before (normally the default: terminate), then re-raise so
   // the parent sees "killed by SIGTERM", not a normal exit.
@@ -118,6 +134,21 @@ bool RemoveTree(const char* path) {
 void RunAll() {
   KillPids();
   RemoveFolders();
+}
+
+void ProgramHandlesFirstSignal() {
+  Install();
+  g_program_handles.store(true);
+}
+
+int Interrupted() { return g_interrupted.load(); }
+
+void Reraise(int signal_number) {
+  RunAll();
+  for (size_t i = 0; i < sizeof(kSignals) / sizeof(kSignals[0]); ++i) {
+    if (kSignals[i] == signal_number) ::sigaction(signal_number, &g_previous[i], nullptr);
+  }
+  ::raise(signal_number);
 }
 
 void Install() {

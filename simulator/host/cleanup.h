@@ -34,6 +34,17 @@ void ForgetFolder(const std::string& path);
 // do). Exposed for tests.
 void RunAll();
 
+// For a program that reports what it has when interrupted (`snapsim run`): the first
+// SIGINT/SIGTERM/SIGHUP then only kills the registered children (so that work in progress
+// ends soon) and is remembered; the program finishes, writes its reports and calls
+// Reraise. A second signal acts as without this call.
+void ProgramHandlesFirstSignal();
+// The first signal's number since ProgramHandlesFirstSignal, or 0.
+int Interrupted();
+// RunAll, then the signal again with its previous action (normally: terminate, so that
+// the exit status says 128 + the signal).
+void Reraise(int signal_number);
+
 // Removes `path` and everything under it with async-signal-safe calls only; symlinks are
 // removed, never followed. Returns false when something could not be removed.
 bool RemoveTree(const char* path);

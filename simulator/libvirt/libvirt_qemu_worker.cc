@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -64,7 +65,8 @@ bool SendJsonLine(int fd, const Json& value) {
   const std::string line = value.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
   size_t done = 0;
   while (done < line.size()) {
-    const ssize_t n = write(fd, line.data() + done, line.size() - done);
+    // send, not write: a peer that is gone is an error here, never a SIGPIPE.
+    const ssize_t n = send(fd, line.data() + done, line.size() - done, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     done += static_cast<size_t>(n);
