@@ -14,6 +14,8 @@ void Register(CLI::App& app) {
     for (const auto& info : simulator::ListBackends()) {
       fmt::print("{:<14} {:<10} {}\n", info.name, info.unavailable ? "unavailable" : "available",
                  info.description);
+      fmt::print("{:<14} {:<10} profiles: {}\n", "", "", info.profiles);
+      if (!info.versions.empty()) fmt::print("{:<14} {:<10} versions: {}\n", "", "", info.versions);
       if (info.unavailable) fmt::print("{:<14} {:<10} reason: {}\n", "", "", *info.unavailable);
     }
     SetExitStatus(kExitOk);

@@ -56,8 +56,11 @@ std::vector<BackendInfo> ListBackends() {
   std::vector<BackendInfo> list;
   for (const BackendEntry& entry : Entries()) {
     // A prefix entry is asked about the prefix itself: is the kind available at all.
-    list.push_back({entry.name, entry.description,
-                    entry.unavailable(entry.prefix.empty() ? entry.name : entry.prefix)});
+    BackendInfo info{entry.name, entry.description,
+                     entry.unavailable(entry.prefix.empty() ? entry.name : entry.prefix),
+                     entry.profiles, ""};
+    if (!info.unavailable) info.versions = entry.versions();
+    list.push_back(std::move(info));
   }
   return list;
 }

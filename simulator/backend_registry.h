@@ -21,6 +21,8 @@ struct BackendInfo {
   std::string description;
   // Why it cannot run on this machine (a program or library is missing), or nullopt.
   std::optional<std::string> unavailable;
+  std::string profiles;
+  std::string versions;  // empty when unavailable
 };
 
 // One kind of backend, as its family registers it.
@@ -31,6 +33,11 @@ struct BackendEntry {
   // Why `name` (the one asked for) cannot run here, or nullopt.
   std::function<std::optional<std::string>(std::string_view name)> unavailable;
   std::function<std::unique_ptr<Backend>(std::string_view name)> make;
+  // The profiles it implements, in words ("qemu"; "the URI's driver's").
+  std::string profiles = "every profile";
+  // The versions of the programs it drives ("libvirt 9.0.0, QEMU 7.2.19"); asked only by
+  // `snapsim backends`, never for a report.
+  std::function<std::string()> versions = [] { return std::string(); };
 };
 
 // Adds an entry after those registered so far ("model" is always first). A name already

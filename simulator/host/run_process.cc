@@ -37,4 +37,13 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   return result;
 }
 
+std::string FirstLineOf(const std::vector<std::string>& argv) {
+  ProcessOptions options;
+  options.timeout_ms = 10'000;
+  auto result = RunProcess(argv, options);
+  if (!result.ok() || !result->succeeded()) return "unknown";
+  const std::string& text = result->stdout_text.empty() ? result->stderr_text : result->stdout_text;
+  return text.substr(0, text.find('\n'));
+}
+
 }  // namespace snapsim::simulator

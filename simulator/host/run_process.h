@@ -42,4 +42,8 @@ struct ProcessResult {
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                  const ProcessOptions& options = {});
 
+// The first line `argv` prints (on stdout or stderr), e.g. for `qemu-img --version`;
+// "unknown" when it cannot run. For `snapsim backends`; never in a report.
+std::string FirstLineOf(const std::vector<std::string>& argv);
+
 }  // namespace snapsim::simulator

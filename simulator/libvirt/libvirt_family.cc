@@ -1,5 +1,10 @@
 #include "simulator/libvirt/libvirt_family.h"
 
+#include <libvirt/libvirt.h>
+
+#include <fmt/format.h>
+
+#include "simulator/host/run_process.h"
 #include "simulator/libvirt/libvirt_backend.h"
 #include "simulator/libvirt/libvirt_qemu_backend.h"
 
@@ -8,10 +13,18 @@ namespace {
 
 constexpr std::string_view kPrefix = "libvirt:";
 
+
 }  // namespace
 
+std::string LibvirtVersion() {
+  unsigned long version = 0;
+  if (virGetVersion(&version, nullptr, nullptr) != 0) return "libvirt unknown";
+  return fmt::format("libvirt {}.{}.{}", version / 1'000'000, version / 1'000 % 1'000,
+                     version % 1'000);
+}
+
 std::vector<BackendEntry> LibvirtFamily() {
-  return {
+  std::vector<BackendEntry> family = {
       {"libvirt-test", "", "libvirt's test driver (test:///default), in process",
        [](std::string_view) { return LibvirtBackend::Probe("test:///default"); },
        [](std::string_view name) -> std::unique_ptr<Backend> {
@@ -33,6 +46,15 @@ std::vector<BackendEntry> LibvirtFamily() {
                                                  std::string(name.substr(kPrefix.size())));
        }},
   };
+  family[0].profiles = "test";
+  family[0].versions = LibvirtVersion;
+  family[1].profiles = "qemu";
+  family[1].versions = [] {
+    return LibvirtVersion() + "; " + FirstLineOf({"qemu-system-x86_64", "--version"});
+  };
+  family[2].profiles = "the URI driver's (test, qemu, esx, vbox)";
+  family[2].versions = LibvirtVersion;
+  return family;
 }
 
 }  // namespace snapsim::simulator

@@ -10,4 +10,7 @@ namespace snapsim::simulator {
 
 std::vector<BackendEntry> LibvirtFamily();
 
+// "libvirt 9.0.0": the library snapsim runs with.
+std::string LibvirtVersion();
+
 }  // namespace snapsim::simulator
