@@ -9,4 +9,14 @@ const char* ActionName(const Action& action) {
   return kNames[action.index()];
 }
 
+std::string ActionLabel(const Action& action) {
+  std::string label = ActionName(action);
+  std::visit(
+      [&](const auto& a) {
+        if constexpr (requires { a.name; }) label += " " + a.name;
+      },
+      action);
+  return label;
+}
+
 }  // namespace snapsim::scenario

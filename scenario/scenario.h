@@ -158,6 +158,8 @@ using Action = std::variant<Start, Shutdown, Pause, Resume, Write, Create, Delet
 
 // The action's key in YAML: "start", "write", "expect", ...
 const char* ActionName(const Action& action);
+// "create A", "start": the action and the snapshot it names, for messages.
+std::string ActionLabel(const Action& action);
 
 // `error:` on a step: a named class, or `any`.
 struct AnyError {

@@ -45,14 +45,6 @@ std::string DomainXml(const std::string& name, const std::string& disks_xml) {
       XmlEscape(name), disks_xml);
 }
 
-std::string StepName(const scenario::Action& action) {
-  std::string name = scenario::ActionName(action);
-  std::visit([&](const auto& a) {
-    if constexpr (requires { a.name; }) name += " " + a.name;
-  }, action);
-  return name;
-}
-
 // True when `pid` is still a QEMU (not a pid reused since).
 bool IsQemu(pid_t pid) {
   char comm[64] = {};

@@ -17,14 +17,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string StepName(const scenario::Action& action) {
-  std::string name = scenario::ActionName(action);
-  std::visit([&](const auto& a) {
-    if constexpr (requires { a.name; }) name += " " + a.name;
-  }, action);
-  return name;
-}
-
 scenario::Tree TreeFromJson(const Json& pairs) {
   scenario::Tree tree;
   for (const Json& pair : pairs) {
@@ -115,7 +107,7 @@ Status LibvirtQemuBackend::Perform(const scenario::Action& action) {
         },
         action);
   } catch (const BackendFailure& failure) {
-    throw BackendFailure(fmt::format("step `{}`: {}", StepName(action), failure.what()));
+    throw BackendFailure(fmt::format("step `{}`: {}", scenario::ActionLabel(action), failure.what()));
   }
 }
 

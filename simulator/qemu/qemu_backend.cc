@@ -14,17 +14,6 @@ namespace {
 
 constexpr const char* kQemuProgram = "qemu-system-x86_64";
 
-// What a step is, for messages: "create X", "pause".
-std::string StepName(const scenario::Action& action) {
-  std::string name = scenario::ActionName(action);
-  std::visit(
-      [&](const auto& a) {
-        if constexpr (requires { a.name; }) name += " " + a.name;
-      },
-      action);
-  return name;
-}
-
 std::string Canonical(const std::string& path) {
   std::error_code ignored;
   auto canonical = std::filesystem::weakly_canonical(path, ignored);
@@ -77,10 +66,10 @@ Status QemuBackend::Perform(const scenario::Action& action) {
   } catch (const BackendFailure& failure) {
     // A QEMU that is dying closes its socket before it can be reaped: give it a moment.
     if (Active() && qemu_.WaitExit(500)) {
-      throw BackendFailure(fmt::format("step `{}`: QEMU died ({}); {}", StepName(action),
+      throw BackendFailure(fmt::format("step `{}`: QEMU died ({}); {}", scenario::ActionLabel(action),
                                        DescribeQemu(), failure.what()));
     }
-    throw BackendFailure(fmt::format("step `{}`: {}", StepName(action), failure.what()));
+    throw BackendFailure(fmt::format("step `{}`: {}", scenario::ActionLabel(action), failure.what()));
   }
 }
 
