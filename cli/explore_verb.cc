@@ -35,7 +35,8 @@ int RunExplore(const ExploreArgs& args) {
   // The wall clock is read here only, for display; nothing in the search depends on it.
   const auto begin = std::chrono::steady_clock::now();
   const model::ExploreResult result = model::Explore(options);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   for (size_t d = 0; d < result.states_per_depth.size(); ++d) {
     fmt::print("  depth {}: {} new states\n", d, result.states_per_depth[d]);
   }

@@ -41,9 +41,8 @@ int Fuzz(FuzzFlags& flags) {
     }
     flags.options.known = std::move(*known);
   }
-  fmt::print("fuzz: profile {}, backend {}, {} runs of up to {} steps, {} names\n",
-             flags.profile, flags.backend, flags.options.runs, flags.options.steps_max,
-             flags.options.names);
+  fmt::print("fuzz: profile {}, backend {}, {} runs of up to {} steps, {} names\n", flags.profile,
+             flags.backend, flags.options.runs, flags.options.steps_max, flags.options.names);
   if (!flags.known.empty()) {
     fmt::print("setting aside {} known findings of {} for {}\n", flags.options.known.size(),
                flags.known, flags.backend);
@@ -64,8 +63,7 @@ int Fuzz(FuzzFlags& flags) {
     fmt::print("set aside {} {} that ran into {}\n", count, count == 1 ? "run" : "runs", finding);
   }
   if (report.gave_up) {
-    fmt::print("gave up after {} sequences held: too many ran into known findings\n",
-               report.runs);
+    fmt::print("gave up after {} sequences held: too many ran into known findings\n", report.runs);
     return kExitOk;
   }
   if (!report.counterexample) {
@@ -76,9 +74,10 @@ int Fuzz(FuzzFlags& flags) {
   const std::string path = fmt::format("{}/{}.yaml", flags.out, report.counterexample->name);
   report.counterexample->path = path;
   std::ofstream(path) << scenario::WriteScenario(*report.counterexample);
-  fmt::print("failed after {} sequences: {}\nshrunk to {} steps: {}\nreplay: snapsim run {} --backend {}\n",
-             report.runs, report.failure, report.counterexample->steps.size(), path, path,
-             flags.backend);
+  fmt::print(
+      "failed after {} sequences: {}\nshrunk to {} steps: {}\nreplay: snapsim run {} --backend "
+      "{}\n",
+      report.runs, report.failure, report.counterexample->steps.size(), path, path, flags.backend);
   return kExitCheckFailed;
 }
 

@@ -42,7 +42,8 @@ std::unique_ptr<merge::Image> OpenOrReport(const std::string& spec, const std::s
   if (top.probed && top.format == "raw") {  // as qemu-img warns
     fmt::print(stderr,
                "snapsim: warning: {}: no image format magic, read as raw (state -f raw to say "
-               "so)\n", spec);
+               "so)\n",
+               spec);
   }
   return std::move(image.value());
 }
@@ -76,11 +77,14 @@ void PrintCompareJson(const merge::CompareResult& r, const ImageOptions& o,
                      {"head_a", Hex(d.head_a)},
                      {"head_b", Hex(d.head_b)}});
   }
-  nlohmann::json out = {{"a", o.a},           {"b", o.b},
-                        {"size_a", r.size_a}, {"size_b", r.size_b},
+  nlohmann::json out = {{"a", o.a},
+                        {"b", o.b},
+                        {"size_a", r.size_a},
+                        {"size_b", r.size_b},
                         {"same", r.same() && strict.is_null()},
                         {"first_only", o.first},
-                        {"read_bytes", r.read_bytes}, {"diffs", diffs}};
+                        {"read_bytes", r.read_bytes},
+                        {"diffs", diffs}};
   if (o.strict) out["strict"] = strict.is_null() ? nlohmann::json{{"same", true}} : strict;
   fmt::print("{}\n", out.dump(2));
 }
@@ -88,13 +92,17 @@ void PrintCompareJson(const merge::CompareResult& r, const ImageOptions& o,
 // --strict: what `qemu-img compare -s` checks before the bytes. Null when it passes.
 nlohmann::json StrictMismatch(const merge::Image& a, const merge::Image& b) {
   if (a.size_bytes() != b.size_bytes()) {
-    return {{"same", false}, {"reason", "size"}, {"size_a", a.size_bytes()},
+    return {{"same", false},
+            {"reason", "size"},
+            {"size_a", a.size_bytes()},
             {"size_b", b.size_bytes()}};
   }
   const auto rows_a = merge::BlockStatus(a), rows_b = merge::BlockStatus(b);
   const auto mismatch = merge::FirstAllocationMismatch(rows_a, rows_b);
   if (!mismatch) return nullptr;
-  return {{"same", false}, {"reason", "allocation"}, {"offset", mismatch->offset},
+  return {{"same", false},
+          {"reason", "allocation"},
+          {"offset", mismatch->offset},
           {"allocation_a", merge::AllocationName(*mismatch->a)},
           {"allocation_b", merge::AllocationName(*mismatch->b)}};
 }
@@ -144,9 +152,9 @@ int RunMap(const ImageOptions& o) {
   if (o.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();  // qemu-img's key order
     for (const merge::BlockStatusRow& row : rows) {
-      nlohmann::ordered_json j = {{"start", row.start},     {"length", row.length},
-                          {"depth", row.depth},     {"present", row.present},
-                          {"zero", row.zero},       {"data", row.data}};
+      nlohmann::ordered_json j = {{"start", row.start}, {"length", row.length},
+                                  {"depth", row.depth}, {"present", row.present},
+                                  {"zero", row.zero},   {"data", row.data}};
       if (row.compressed) j["compressed"] = true;
       if (row.offset) j["offset"] = *row.offset;
       if (row.present) j["file"] = file_of(row);
@@ -165,8 +173,8 @@ int RunMap(const ImageOptions& o) {
   for (const merge::BlockStatusRow& row : rows) {
     if (!row.present) continue;  // ranges no layer allocates read as zeros
     const char* kind = row.compressed ? "comp" : row.data ? "data" : "zero";
-    fmt::print("{:<#18x} {:<#18x} {:<6} {:<5} {:<18} {}\n", row.start, row.length, row.depth,
-               kind, row.offset ? fmt::format("{:#x}", *row.offset) : "-", file_of(row));
+    fmt::print("{:<#18x} {:<#18x} {:<6} {:<5} {:<18} {}\n", row.start, row.length, row.depth, kind,
+               row.offset ? fmt::format("{:#x}", *row.offset) : "-", file_of(row));
   }
   return kExitOk;
 }

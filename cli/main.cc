@@ -1,14 +1,15 @@
 // snapsim: the command line (spec/cli.md). Each verb lives in its own file.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/verbs.h"
-#include "simulator/backends/all_backends.h"
 #include "core/exit_code.h"
+#include "simulator/backends/all_backends.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"snapsim: a deterministic simulator and conformance suite for hypervisor "
-               "snapshot APIs"};
+  CLI::App app{
+      "snapsim: a deterministic simulator and conformance suite for hypervisor "
+      "snapshot APIs"};
   app.set_version_flag("--version", std::string("snapsim ") + SNAPSIM_VERSION);
   app.require_subcommand(1);
   snapsim::simulator::RegisterAllBackends();

@@ -19,16 +19,21 @@ std::string SkipGroup(const std::string& reason) {
 std::string GithubEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '%') out += "%25";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else out += c;
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
   }
   return out;
 }
 
 std::string Seconds(double s) {
-  return s < 60 ? fmt::format("{:.0f}s", s) : fmt::format("{}m{:02.0f}s", int(s / 60), s - 60 * int(s / 60));
+  return s < 60 ? fmt::format("{:.0f}s", s)
+                : fmt::format("{}m{:02.0f}s", int(s / 60), s - 60 * int(s / 60));
 }
 
 }  // namespace
@@ -38,8 +43,8 @@ void RunPrinter::Case(const simulator::ScenarioResult& r) {
   if (options_.verbose) {
     const std::string time = options_.timings ? fmt::format(" ({:.0f} ms)", r.elapsed_ms) : "";
     const std::string finding = r.finding.empty() ? "" : " " + r.finding;
-    fmt::print("{:<7} {} {}{}{}\n", simulator::VerdictName(r.verdict), r.backend, r.path,
-               finding, time);
+    fmt::print("{:<7} {} {}{}{}\n", simulator::VerdictName(r.verdict), r.backend, r.path, finding,
+               time);
   }
   if (r.verdict == Verdict::kFail) {
     for (const auto& f : r.failures) {
@@ -81,8 +86,8 @@ void RunPrinter::Summary(const std::vector<simulator::ScenarioResult>& results,
   // backend -> pass, fail, skip, error, known
   std::map<std::string, std::array<int, simulator::kVerdictCount>> counts;
   for (const auto& r : results) ++counts[r.backend][static_cast<int>(r.verdict)];
-  fmt::print("\n{:<16} {:>6} {:>6} {:>6} {:>6} {:>6}\n", "backend", "pass", "fail", "skip",
-             "error", "known");
+  fmt::print("\n{:<16} {:>6} {:>6} {:>6} {:>6} {:>6}\n", "backend", "pass", "fail", "skip", "error",
+             "known");
   for (const auto& [backend, c] : counts) {
     fmt::print("{:<16} {:>6} {:>6} {:>6} {:>6} {:>6}\n", backend, c[0], c[1], c[2], c[3], c[4]);
   }

@@ -63,8 +63,8 @@ std::optional<simulator::Shard> ParseShard(std::string text) {
   if (text.empty()) return simulator::Shard{};
   int index = -1, count = 0;
   char slash = 0, extra = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d%c", &index, &slash, &count, &extra) != 3 ||
-      slash != '/' || count < 1 || index < 0 || index >= count) {
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &index, &slash, &count, &extra) != 3 || slash != '/' ||
+      count < 1 || index < 0 || index >= count) {
     return std::nullopt;
   }
   return simulator::Shard{index, count};
@@ -178,8 +178,8 @@ int Run(const RunOptions& options) {
     }
     known = std::move(*loaded);
   }
-  auto scenarios = LoadAll(options.paths.empty() ? std::vector<std::string>{"scenarios"}
-                                                 : options.paths);
+  auto scenarios =
+      LoadAll(options.paths.empty() ? std::vector<std::string>{"scenarios"} : options.paths);
   if (!scenarios) return kExitBadInput;
   std::vector<simulator::LeftOut> left_out;
   auto cases = Select(simulator::PlanCases(*scenarios, backends, *shard, &left_out), options);
@@ -210,7 +210,8 @@ int Run(const RunOptions& options) {
       *cases, options.jobs,
       [&](size_t i, simulator::ScenarioResult& r) {
         ++done;
-        if (simulator::cleanup::Interrupted() == 0) {  // a case that ended after a signal is incomplete
+        if (simulator::cleanup::Interrupted() ==
+            0) {  // a case that ended after a signal is incomplete
           simulator::ApplyKnownFindings(known, options.known_path, r);
           finished[i] = r;
         }
@@ -254,8 +255,7 @@ void Register(CLI::App& app) {
   run->add_option("--json", options->json_path, "Write a JSON lines report");
   run->add_option("--html", options->html_path, "Write an HTML conformance matrix");
   run->add_option("--seed", options->seed, "Seed (printed first; default 1)");
-  run->add_option("--jobs", options->jobs, "Parallel cases (default 1)")
-      ->check(CLI::Range(1, 256));
+  run->add_option("--jobs", options->jobs, "Parallel cases (default 1)")->check(CLI::Range(1, 256));
   run->add_option("--shard", options->shard_text,
                   "Run shard K of N (0-based K/N): disjoint, complete partitions");
   run->add_option("--known", options->known_path,

@@ -25,13 +25,15 @@ TEST(FuzzTest, FindsAPlantedBugAndShrinksItToAFewSteps) {
     return std::make_unique<testing::ForgetsCurrentOnDelete>();
   });
   ASSERT_TRUE(report.counterexample.has_value()) << "the planted bug was not found";
-  EXPECT_LE(report.counterexample->steps.size(), 5u) << scenario::WriteScenario(*report.counterexample);
+  EXPECT_LE(report.counterexample->steps.size(), 5u)
+      << scenario::WriteScenario(*report.counterexample);
 
   // The written file loads and replays the failure on the faulty backend ...
   const std::string text = scenario::WriteScenario(*report.counterexample);
   auto loaded = scenario::LoadScenarioText(text, "shrunk.yaml");
   ASSERT_TRUE(std::holds_alternative<scenario::Scenario>(loaded))
-      << std::get<scenario::LoadError>(loaded).ToString() << "\n" << text;
+      << std::get<scenario::LoadError>(loaded).ToString() << "\n"
+      << text;
   const auto& shrunk = std::get<scenario::Scenario>(loaded);
   testing::ForgetsCurrentOnDelete faulty;
   EXPECT_EQ(RunScenario(shrunk, faulty).verdict, Verdict::kFail) << text;
@@ -72,8 +74,9 @@ class TwoBugs : public testing::ForgetsCurrentOnDelete {
 };
 
 TEST(FuzzTest, AKnownFindingIsSetAsideAndTheOtherBugIsFound) {
-  auto known = ParseKnownFindings("forgets-current FX expected model: current: \\S+ got current: null$\n",
-                                  "known.txt", "forgets-current");
+  auto known =
+      ParseKnownFindings("forgets-current FX expected model: current: \\S+ got current: null$\n",
+                         "known.txt", "forgets-current");
   ASSERT_TRUE(known.ok()) << known.status().message();
   int seeds_that_set_aside = 0;
   for (uint64_t seed = 1; seed <= 20; ++seed) {
@@ -86,7 +89,8 @@ TEST(FuzzTest, AKnownFindingIsSetAsideAndTheOtherBugIsFound) {
     // The counterexample is the pause bug alone, never a set-aside run.
     testing::ForgetsCurrentOnDelete forgets_only;
     EXPECT_EQ(RunScenario(*report.counterexample, forgets_only).verdict, Verdict::kPass)
-        << "seed " << seed << ":\n" << scenario::WriteScenario(*report.counterexample);
+        << "seed " << seed << ":\n"
+        << scenario::WriteScenario(*report.counterexample);
     seeds_that_set_aside += report.set_aside.count("FX");
   }
   EXPECT_GT(seeds_that_set_aside, 0) << "the known bug never came up before the other";
@@ -94,8 +98,9 @@ TEST(FuzzTest, AKnownFindingIsSetAsideAndTheOtherBugIsFound) {
 
 TEST(FuzzTest, OnlyTheKnownBugIsSetAsideNotFound) {
   FuzzOptions options = Options(Profile::kQemu, 7);
-  auto known = ParseKnownFindings("forgets-current FX expected model: current: \\S+ got current: null$\n",
-                                  "known.txt", "forgets-current");
+  auto known =
+      ParseKnownFindings("forgets-current FX expected model: current: \\S+ got current: null$\n",
+                         "known.txt", "forgets-current");
   ASSERT_TRUE(known.ok());
   options.known = *known;
   const FuzzReport report =
@@ -109,7 +114,8 @@ TEST(FuzzTest, TheModelAgreesWithItself) {
   for (Profile profile : kAllProfiles) {
     const FuzzReport report =
         Fuzz(Options(profile, 3), [] { return std::make_unique<ModelBackend>(); });
-    EXPECT_FALSE(report.counterexample.has_value()) << ProfileName(profile) << ": " << report.failure;
+    EXPECT_FALSE(report.counterexample.has_value())
+        << ProfileName(profile) << ": " << report.failure;
   }
 }
 

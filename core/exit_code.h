@@ -6,9 +6,9 @@
 namespace snapsim {
 
 enum ExitCode : int {
-  kExitOk = 0,               // every scenario held on every backend (skips allowed)
-  kExitCheckFailed = 1,      // a check failed or a backend diverged from the model
-  kExitBadInput = 2,         // a scenario file, an image, or the command line is bad
+  kExitOk = 0,                  // every scenario held on every backend (skips allowed)
+  kExitCheckFailed = 1,         // a check failed or a backend diverged from the model
+  kExitBadInput = 2,            // a scenario file, an image, or the command line is bad
   kExitBackendUnavailable = 3,  // a backend could not be run
 };
 

@@ -76,8 +76,8 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}              // NOLINT: implicit by design
-  Result(Status status) : value_(std::move(status)) {}       // NOLINT
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : value_(std::move(status)) {}  // NOLINT
   bool ok() const { return std::holds_alternative<T>(value_); }
   const Status& status() const { return std::get<Status>(value_); }
   T& value() { return std::get<T>(value_); }

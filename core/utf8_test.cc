@@ -41,7 +41,7 @@ TEST(Utf8Test, FindsTheFirstInvalidSequenceAndSaysWhatItIs) {
       {"ab\xFF", 2, Utf8Error::kNeverValid},
       {"\xF5\x80\x80\x80", 0, Utf8Error::kNeverValid},
       {"x\x80", 1, Utf8Error::kStrayContinuation},
-      {"\xC0\xAF", 0, Utf8Error::kOverlong},          // '/' in two bytes
+      {"\xC0\xAF", 0, Utf8Error::kOverlong},  // '/' in two bytes
       {"\xC1\xBF", 0, Utf8Error::kOverlong},
       {"\xE0\x80\xAF", 0, Utf8Error::kOverlong},      // '/' in three bytes
       {"\xF0\x80\x80\xAF", 0, Utf8Error::kOverlong},  // '/' in four bytes
@@ -49,7 +49,9 @@ TEST(Utf8Test, FindsTheFirstInvalidSequenceAndSaysWhatItIs) {
       {"\xED\xBF\xBF", 0, Utf8Error::kSurrogate},     // U+DFFF
       {"\xF4\x90\x80\x80", 0, Utf8Error::kTooLarge},  // U+110000
       {"ok \xE2\x82", 3, Utf8Error::kTruncated},      // the end of the text
-      {"\xE2\x82" "A", 0, Utf8Error::kTruncated},     // a character where a continuation belongs
+      {"\xE2\x82"
+       "A",
+       0, Utf8Error::kTruncated},  // a character where a continuation belongs
       {"\xC3", 0, Utf8Error::kTruncated},
       {"\xF0\x9F\x98", 0, Utf8Error::kTruncated},
   };
@@ -57,14 +59,14 @@ TEST(Utf8Test, FindsTheFirstInvalidSequenceAndSaysWhatItIs) {
     const auto problem = FindInvalidUtf8(c.text);
     ASSERT_TRUE(problem.has_value()) << testing::PrintToString(c.text);
     EXPECT_EQ(problem->offset, c.offset) << testing::PrintToString(c.text);
-    EXPECT_EQ(problem->error, c.error) << testing::PrintToString(c.text) << ": "
-                                       << Utf8ErrorText(problem->error);
+    EXPECT_EQ(problem->error, c.error)
+        << testing::PrintToString(c.text) << ": " << Utf8ErrorText(problem->error);
   }
 }
 
 TEST(Utf8Test, AcceptsTheEdgesOfEveryRangeAndABom) {
-  for (char32_t c : {0x0, 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFEFF, 0xFFFD, 0xFFFF,
-                     0x10000, 0x10FFFF}) {
+  for (char32_t c :
+       {0x0, 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFEFF, 0xFFFD, 0xFFFF, 0x10000, 0x10FFFF}) {
     const std::string text = Encode(c);
     EXPECT_FALSE(FindInvalidUtf8(text).has_value()) << std::hex << static_cast<uint32_t>(c);
     const Utf8Char decoded = DecodeUtf8(text, 0);

@@ -12,13 +12,14 @@ namespace {
 const std::string kR(kReplacementCharacter);
 
 TEST(XmlEscapeTest, EscapesMarkup) {
-  EXPECT_EQ(XmlEscape("<a href=\"x\">&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
+  EXPECT_EQ(XmlEscape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
   EXPECT_EQ(XmlEscape("tab\tnew\nline\r"), "tab\tnew\nline&#13;");
 }
 
 TEST(XmlEscapeTest, ReplacesWhatXml10CannotHold) {
-  EXPECT_EQ(XmlEscape("a\x01" "b\x1F"), "a" + kR + "b" + kR);
+  EXPECT_EQ(XmlEscape("a\x01"
+                      "b\x1F"),
+            "a" + kR + "b" + kR);
   EXPECT_EQ(XmlEscape("\xEF\xBF\xBE\xEF\xBF\xBF"), kR + kR);  // U+FFFE, U+FFFF
   EXPECT_EQ(XmlEscape("snap\xFFshot.yaml"), "snap" + kR + "shot.yaml");
   EXPECT_EQ(XmlEscape("\xED\xA0\x80"), kR + kR + kR);  // a surrogate, byte by byte

@@ -22,8 +22,7 @@ constexpr uint64_t kReadBudget = 1 << 20;  // guest bytes read per input
 // A private folder for the files of one input, made once per process, removed at exit.
 const std::string& Folder() {
   static const std::string path = [] {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "snapsim-fuzz-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "snapsim-fuzz-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) std::abort();
     return pattern;
   }();
@@ -70,8 +69,8 @@ void Exercise(const std::string& path, const std::string& format) {
 }  // namespace
 
 const std::vector<std::string>& TargetNames() {
-  static const std::vector<std::string> names = {"qcow2", "vmdk", "raw", "probe", "chain",
-                                                 "scenario"};
+  static const std::vector<std::string> names = {"qcow2", "vmdk",  "raw",
+                                                 "probe", "chain", "scenario"};
   return names;
 }
 
@@ -95,8 +94,8 @@ std::vector<PackedFile> UnpackFiles(std::string_view data) {
     PackedFile f;
     f.name = std::string(data.substr(1, name_size));
     for (char& c : f.name) {
-      const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
-                      c == '-';
+      const bool ok =
+          std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
       if (!ok) c = '_';
     }
     if (f.name == "." || f.name == "..") f.name = "_";
@@ -126,8 +125,8 @@ bool RunTarget(const std::string& name, std::string_view data) {
   }
   if (name != "qcow2" && name != "vmdk" && name != "raw" && name != "probe") return false;
   // One file, named as the seeds' vmdk descriptors name their own extent.
-  const std::string path = WriteFiles({{"image." + (name == "probe" ? std::string("img") : name),
-                                        std::string(data)}});
+  const std::string path =
+      WriteFiles({{"image." + (name == "probe" ? std::string("img") : name), std::string(data)}});
   Exercise(path, name == "probe" ? "" : name);
   if (name == "qcow2") Exercise(path + "@1", name);  // the first internal snapshot, if any
   return true;

@@ -158,7 +158,8 @@ Status CompareExtents(Job& job, uint64_t lo, uint64_t hi, std::vector<uint8_t>& 
   return Status::Ok();
 }
 
-void CompareBlock(Job& job, size_t index, std::vector<uint8_t>& buf_a, std::vector<uint8_t>& buf_b) {
+void CompareBlock(Job& job, size_t index, std::vector<uint8_t>& buf_a,
+                  std::vector<uint8_t>& buf_b) {
   const uint64_t lo = job.blocks[index] * job.block_bytes;
   const uint64_t hi = std::min<uint64_t>(lo + job.block_bytes, job.size);
   std::vector<DiffRange>& out = job.diffs[index];
@@ -220,7 +221,7 @@ bool AllZero(std::span<const uint8_t> data) {
 Status PredictedContent::Read(uint64_t offset, std::span<uint8_t> out) const {
   if (!ReadSynthetic(map_, offset, out)) {
     return Status::Failure(Fault::kBadInput,
-                         fmt::format("{}: a predicted view cannot hold image extents", name_));
+                           fmt::format("{}: a predicted view cannot hold image extents", name_));
   }
   return Status::Ok();
 }

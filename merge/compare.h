@@ -42,9 +42,7 @@ class ImageContent : public ContentSource {
   Status Read(uint64_t offset, std::span<uint8_t> out) const override {
     return image_.Read(offset, out);
   }
-  const ImageFile* File(uint32_t image_id) const override {
-    return &image_.files().file(image_id);
-  }
+  const ImageFile* File(uint32_t image_id) const override { return &image_.files().file(image_id); }
 
  private:
   const Image& image_;
@@ -54,7 +52,8 @@ class ImageContent : public ContentSource {
 // refused when read.
 class PredictedContent : public ContentSource {
  public:
-  PredictedContent(std::string name, ExtentMap map) : name_(std::move(name)), map_(std::move(map)) {}
+  PredictedContent(std::string name, ExtentMap map)
+      : name_(std::move(name)), map_(std::move(map)) {}
   std::string name() const override { return name_; }
   uint64_t size_bytes() const override { return map_.size_bytes(); }
   const ExtentMap& view() const override { return map_; }
@@ -66,9 +65,9 @@ class PredictedContent : public ContentSource {
 };
 
 struct DiffRange {
-  uint64_t offset = 0;           // first differing byte
-  uint64_t length = 0;           // through the last differing byte of the run
-  uint64_t differing_bytes = 0;  // bytes inside the range that actually differ
+  uint64_t offset = 0;                  // first differing byte
+  uint64_t length = 0;                  // through the last differing byte of the run
+  uint64_t differing_bytes = 0;         // bytes inside the range that actually differ
   std::vector<uint8_t> head_a, head_b;  // up to kHeadBytes from `offset` on each side
 };
 

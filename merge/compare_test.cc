@@ -42,8 +42,8 @@ TEST(Compare, ReportsEveryDifferingRangeCoalesced) {
   QemuIo(a_path, {"write -P 0x31 0 16M"}, "raw");
   Shell("qemu-img convert -O qcow2 " + a_path + " " + b_path);
   // Three changes: 3 bytes; a 6000-byte run across a block boundary; the disk's last byte.
-  QemuIo(b_path, {"write -P 0x32 100000 3", "write -P 0x33 4190000 6000",
-                  "write -P 0x34 16777215 1"});
+  QemuIo(b_path,
+         {"write -P 0x32 100000 3", "write -P 0x33 4190000 6000", "write -P 0x34 16777215 1"});
   auto a = MustOpen(a_path), b = MustOpen(b_path);
   ASSERT_TRUE(a && b);
   CompareOptions options;
@@ -88,7 +88,8 @@ TEST(Compare, ImageAgainstAPredictedView) {
 }
 
 // Reference: maximal runs of differing granules, from the first to the last differing byte.
-std::vector<DiffRange> ReferenceDiffs(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+std::vector<DiffRange> ReferenceDiffs(const std::vector<uint8_t>& a,
+                                      const std::vector<uint8_t>& b) {
   std::vector<DiffRange> out;
   uint64_t last_granule = UINT64_MAX;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -116,7 +117,8 @@ RC_GTEST_PROP(CompareProperty, RangesMatchAByteByByteReference, ()) {
     testing::Apply(op, &a, &ignored);
   }
   b = a;  // mostly equal, then a few changes
-  for (const auto& op : *rc::gen::resize(8, rc::gen::container<std::vector<testing::Op>>(synthetic))) {
+  for (const auto& op :
+       *rc::gen::resize(8, rc::gen::container<std::vector<testing::Op>>(synthetic))) {
     testing::Apply(op, &b, &ignored);
   }
   std::vector<uint8_t> bytes_a(kBytes), bytes_b(kBytes);

@@ -117,18 +117,22 @@ Result<std::string> DetectFormat(const ImageFile& file, const std::string& state
   if (!probed.ok()) return probed.status();
   const Probe& p = probed.value();
   if (!stated.empty() && stated != "qcow2" && stated != "vmdk" && stated != "raw") {
-    return Unsupported(file.path(), fmt::format("format '{}' (snapsim reads qcow2, vmdk and raw)",
-                                                stated));
+    return Unsupported(file.path(),
+                       fmt::format("format '{}' (snapsim reads qcow2, vmdk and raw)", stated));
   }
   if (p.magic) {
     if (!p.magic->supported) {
       if (stated.empty()) return Refuse(file, *p.magic);
-      return ImageError(file.path(), 0, fmt::format("stated format {} does not match the magic: "
-                                                    "this is a {} image", stated, p.magic->name));
+      return ImageError(file.path(), 0,
+                        fmt::format("stated format {} does not match the magic: "
+                                    "this is a {} image",
+                                    stated, p.magic->name));
     }
     if (!stated.empty() && stated != p.magic->name) {
-      return ImageError(file.path(), 0, fmt::format("stated format {} does not match the magic: "
-                                                    "this is a {} image", stated, p.magic->name));
+      return ImageError(file.path(), 0,
+                        fmt::format("stated format {} does not match the magic: "
+                                    "this is a {} image",
+                                    stated, p.magic->name));
     }
     return std::string(p.magic->name);
   }
@@ -145,8 +149,9 @@ Result<std::string> DetectFormat(const ImageFile& file, const std::string& state
                       "state -f vmdk to read it as one");
   }
   if (p.text) {
-    return ImageError(file.path(), 0, "looks like a text file, not a disk image; state -f raw "
-                                      "to read it as a raw image anyway");
+    return ImageError(file.path(), 0,
+                      "looks like a text file, not a disk image; state -f raw "
+                      "to read it as a raw image anyway");
   }
   return std::string("raw");
 }

@@ -25,8 +25,12 @@ struct Foreign {
 TEST(FormatProbe, KnownForeignFormatsAreRefusedByNameWithAHint) {
   TempDir dir;
   const Foreign formats[] = {
-      {"vdi", "", "VDI"},         {"vpc", "", "VHD"},         {"vpc", "-o subformat=fixed", "VHD"},
-      {"vhdx", "", "VHDX"},       {"qed", "", "QED"},         {"qcow", "", "qcow (version 1)"},
+      {"vdi", "", "VDI"},
+      {"vpc", "", "VHD"},
+      {"vpc", "-o subformat=fixed", "VHD"},
+      {"vhdx", "", "VHDX"},
+      {"qed", "", "QED"},
+      {"qcow", "", "qcow (version 1)"},
       {"parallels", "", "Parallels"},
       {"luks", "--object secret,id=k,data=x -o key-secret=k,iter-time=50", "LUKS"},
       {"vmdk", "-o subformat=streamOptimized", "streamOptimized"},

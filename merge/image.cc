@@ -36,8 +36,8 @@ Result<LayerInfo> ReadLayer(FileTable& files, uint32_t id, size_t layer, std::st
   }
   if (!snapshot.empty() && format != "qcow2") {
     return Status::Failure(Fault::kBadInput,
-                         fmt::format("{}: internal snapshots need a qcow2 image, this is {}",
-                                     files.file(id).path(), format));
+                           fmt::format("{}: internal snapshots need a qcow2 image, this is {}",
+                                       files.file(id).path(), format));
   }
   Result<LayerInfo> info = Unsupported(
       files.file(id).path(),
@@ -81,9 +81,9 @@ Status Image::OpenChain(const std::string& top_path, const std::string& snapshot
     auto id = files_.Add(path, top_down.size());
     if (!id.ok()) {
       if (top_down.empty()) return id.status();
-      return Status::Failure(Fault::kBadInput,
-                           fmt::format("{}: missing backing file: {}", top_down.back().path,
-                                       id.status().message()));
+      return Status::Failure(
+          Fault::kBadInput,
+          fmt::format("{}: missing backing file: {}", top_down.back().path, id.status().message()));
     }
     const auto identity = Identity(files_.file(id.value()).fd());
     if (std::find(seen.begin(), seen.end(), identity) != seen.end()) {
@@ -145,7 +145,8 @@ Status Image::Read(uint64_t offset, std::span<uint8_t> out) const {
     if (from > pos) std::memset(out.data() + (pos - offset), 0, from - pos);
     std::span<uint8_t> dst = out.subspan(from - offset, to - from);
     if (const auto* image = std::get_if<ImageSource>(&e.source)) {
-      Status s = files_.file(image->image_id).ReadData(image->image_offset + (from - e.offset), dst);
+      Status s =
+          files_.file(image->image_id).ReadData(image->image_offset + (from - e.offset), dst);
       if (!s.ok()) return s;
     } else {
       std::memset(dst.data(), 0, dst.size());  // images hold only zero and image extents

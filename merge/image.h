@@ -24,7 +24,7 @@ namespace snapsim::merge {
 
 struct LayerInfo {
   std::string path;
-  std::string format;  // "qcow2", "vmdk", "raw"
+  std::string format;    // "qcow2", "vmdk", "raw"
   std::string snapshot;  // internal snapshot selected, if any
   uint64_t size_bytes = 0;
   ExtentMap allocation;        // the layer's own extents (ImageSource or ZeroSource)
@@ -69,8 +69,7 @@ class Image {
   Image() = default;
   // Each layer's allocation, cut at the smallest size of the layers above it.
   std::vector<ExtentMap> VisibleLayers() const;
-  Status OpenChain(const std::string& path, const std::string& snapshot,
-                   const std::string& format);
+  Status OpenChain(const std::string& path, const std::string& snapshot, const std::string& format);
 
   std::string name_;
   uint64_t size_bytes_ = 0;

@@ -45,22 +45,23 @@ Result<std::unique_ptr<ImageFile>> ImageFile::Open(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     return Status::Failure(Fault::kBadInput,
-                         fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+                           fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   }
   struct stat st;
   if (fstat(fd, &st) != 0) {
     const int error = errno;
     close(fd);
     return Status::Failure(Fault::kBadInput,
-                         fmt::format("{}: cannot stat: {}", path, std::strerror(error)));
+                           fmt::format("{}: cannot stat: {}", path, std::strerror(error)));
   }
   if (!(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
     close(fd);
-    return Status::Failure(Fault::kBadInput,
-                         fmt::format("{}: {}, not an image file", path, FileTypeName(st.st_mode)));
+    return Status::Failure(
+        Fault::kBadInput, fmt::format("{}: {}, not an image file", path, FileTypeName(st.st_mode)));
   }
   // Regular files and block devices: blocking reads from here on.
-  if (const int flags = fcntl(fd, F_GETFL); flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+  if (const int flags = fcntl(fd, F_GETFL);
+      flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
     close(fd);
     return Status::Failure(Fault::kBadInput, fmt::format("{}: fcntl failed", path));
   }
@@ -81,8 +82,7 @@ Status ImageFile::ReadExact(uint64_t offset, std::span<uint8_t> out, const char*
   }
   size_t done = 0;
   while (done < out.size()) {
-    ssize_t n = pread(fd_, out.data() + done, out.size() - done,
-                      static_cast<off_t>(offset + done));
+    ssize_t n = pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       return ImageError(path_, offset + done,
@@ -97,8 +97,8 @@ Status ImageFile::ReadData(uint64_t offset, std::span<uint8_t> out) const {
   size_t done = 0;
   // Written so that no sum can wrap: offset may come from a file and lie near 2^64.
   while (done < out.size() && offset < size_bytes_ && done < size_bytes_ - offset) {
-    size_t want = static_cast<size_t>(
-        std::min<uint64_t>(out.size() - done, size_bytes_ - (offset + done)));
+    size_t want =
+        static_cast<size_t>(std::min<uint64_t>(out.size() - done, size_bytes_ - (offset + done)));
     ssize_t n = pread(fd_, out.data() + done, want, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
@@ -129,12 +129,11 @@ uint32_t FileTable::AddVirtual(std::unique_ptr<ImageFile> file, size_t layer) {
 
 Status ImageError(const std::string& path, uint64_t offset, const std::string& message) {
   return Status::Failure(Fault::kBadInput,
-                       fmt::format("{}: offset {:#x}: {}", path, offset, message));
+                         fmt::format("{}: offset {:#x}: {}", path, offset, message));
 }
 
 Status Unsupported(const std::string& path, const std::string& message) {
-  return Status::Failure(Fault::kUnsupported,
-                       fmt::format("{}: unsupported: {}", path, message));
+  return Status::Failure(Fault::kUnsupported, fmt::format("{}: unsupported: {}", path, message));
 }
 
 std::string ResolveRelativeTo(const std::string& base_path, const std::string& relative) {

@@ -85,15 +85,11 @@ inline uint16_t LoadBe16(const uint8_t* p) { return static_cast<uint16_t>(p[0] <
 inline uint32_t LoadBe32(const uint8_t* p) {
   return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
 }
-inline uint64_t LoadBe64(const uint8_t* p) {
-  return uint64_t{LoadBe32(p)} << 32 | LoadBe32(p + 4);
-}
+inline uint64_t LoadBe64(const uint8_t* p) { return uint64_t{LoadBe32(p)} << 32 | LoadBe32(p + 4); }
 inline uint32_t LoadLe32(const uint8_t* p) {
   return uint32_t{p[3]} << 24 | uint32_t{p[2]} << 16 | uint32_t{p[1]} << 8 | p[0];
 }
-inline uint64_t LoadLe64(const uint8_t* p) {
-  return uint64_t{LoadLe32(p + 4)} << 32 | LoadLe32(p);
-}
+inline uint64_t LoadLe64(const uint8_t* p) { return uint64_t{LoadLe32(p + 4)} << 32 | LoadLe32(p); }
 inline uint16_t LoadLe16(const uint8_t* p) { return static_cast<uint16_t>(p[1] << 8 | p[0]); }
 
 // `relative` resolved against the directory holding `base_path` (absolute paths stay).

@@ -27,7 +27,8 @@ const Seeds& ValidImages() {
   // Destroyed at exit, which removes the folder.
   static const std::unique_ptr<Seeds> seeds = [] {
     auto s = std::make_unique<Seeds>();
-    const std::string q3 = s->dir / "v3.qcow2", q2 = s->dir / "v2.qcow2", xl2 = s->dir / "xl2.qcow2";
+    const std::string q3 = s->dir / "v3.qcow2", q2 = s->dir / "v2.qcow2",
+                      xl2 = s->dir / "xl2.qcow2";
     const std::string vmdk = s->dir / "sparse.vmdk";
     Shell("qemu-img create -q -f qcow2 -o cluster_size=4k " + q3 + " 1M");
     QemuIo(q3, {"write -P 0x11 0 64k", "write -z 128k 8k"});
@@ -49,7 +50,8 @@ const Seeds& ValidImages() {
 
 void WriteFile(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 // Opens `path` (and PATH@snap) and reads up to 4 MiB of its allocated extents.

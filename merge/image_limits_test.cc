@@ -35,7 +35,8 @@ void PutLe64(std::vector<uint8_t>& b, size_t at, uint64_t v) {
 }
 void WriteFile(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 void WriteText(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::trunc) << text;
@@ -65,14 +66,14 @@ TEST(ImageLimits, Qcow2ClusterThatIsL1AndEveryL2AndEveryDataCluster) {
   std::vector<uint8_t> b(3 * kCluster, 0);  // 196 KiB: header, refcount table, the one
   PutBe32(b, 0, 0x514649fb);
   PutBe32(b, 4, 3);
-  PutBe32(b, 20, 16);                        // cluster_bits
+  PutBe32(b, 20, 16);                                // cluster_bits
   PutBe64(b, 24, uint64_t{8192} * 8192 * kCluster);  // every entry of every table used
-  PutBe32(b, 36, 8192);                      // l1_size: one cluster of entries
-  PutBe64(b, 40, kShared);                   // L1 table
-  PutBe64(b, 48, kCluster);                  // refcount table
+  PutBe32(b, 36, 8192);                              // l1_size: one cluster of entries
+  PutBe64(b, 40, kShared);                           // L1 table
+  PutBe64(b, 48, kCluster);                          // refcount table
   PutBe32(b, 56, 1);
-  PutBe32(b, 96, 4);                         // refcount_order
-  PutBe32(b, 100, 104);                      // header_length
+  PutBe32(b, 96, 4);     // refcount_order
+  PutBe32(b, 100, 104);  // header_length
   for (uint64_t i = 0; i < kCluster / 8; ++i) PutBe64(b, kShared + i * 8, kShared | 1ull << 63);
   const std::string path = dir / "shared.qcow2";
   WriteFile(path, b);
@@ -89,7 +90,8 @@ TEST(ImageLimits, Qcow2L2TableUsedTwice) {
   const uint64_t l1 = uint64_t{b[40]} << 56 | uint64_t{b[41]} << 48 | uint64_t{b[42]} << 40 |
                       uint64_t{b[43]} << 32 | uint64_t{b[44]} << 24 | uint64_t{b[45]} << 16 |
                       uint64_t{b[46]} << 8 | b[47];
-  std::copy_n(b.begin() + static_cast<ptrdiff_t>(l1), 8, b.begin() + static_cast<ptrdiff_t>(l1 + 8 * 2));
+  std::copy_n(b.begin() + static_cast<ptrdiff_t>(l1), 8,
+              b.begin() + static_cast<ptrdiff_t>(l1 + 8 * 2));
   WriteFile(path, b);
   ExpectBadInput(path, "overlaps the L2 table");
 }
@@ -110,9 +112,10 @@ std::vector<uint8_t> SparseVmdk(const std::string& name, uint64_t gd_entries) {
   PutLe64(b, 36, 7);
   PutLe32(b, 44, kGtes);
   PutLe64(b, 56, gd_sector);
-  const std::string descriptor = "# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\n"
-                                 "createType=\"monolithicSparse\"\nRW " + std::to_string(capacity) +
-                                 " SPARSE \"" + name + "\"\n";
+  const std::string descriptor =
+      "# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\n"
+      "createType=\"monolithicSparse\"\nRW " +
+      std::to_string(capacity) + " SPARSE \"" + name + "\"\n";
   std::copy(descriptor.begin(), descriptor.end(), b.begin() + 512);
   for (uint64_t i = 0; i < gd_entries; ++i) PutLe32(b, gd_sector * 512 + i * 4, gt_sector);
   for (uint64_t j = 0; j < kGtes; ++j) PutLe32(b, gt_sector * 512 + j * 4, grain_sector);
@@ -146,8 +149,10 @@ TEST(ImageLimits, Qcow2DataClusterMappedTwice) {
   // The L2 table follows the L1 table; copy its first entry over its second.
   const uint64_t l1 = uint64_t{b[44]} << 24 | uint64_t{b[45]} << 16 | uint64_t{b[46]} << 8 | b[47];
   const uint64_t l2 = (uint64_t{b[l1 + 4]} << 24 | uint64_t{b[l1 + 5]} << 16 |
-                       uint64_t{b[l1 + 6]} << 8 | b[l1 + 7]) & ~uint64_t{0x1ff};
-  std::copy_n(b.begin() + static_cast<ptrdiff_t>(l2), 8, b.begin() + static_cast<ptrdiff_t>(l2 + 8));
+                       uint64_t{b[l1 + 6]} << 8 | b[l1 + 7]) &
+                      ~uint64_t{0x1ff};
+  std::copy_n(b.begin() + static_cast<ptrdiff_t>(l2), 8,
+              b.begin() + static_cast<ptrdiff_t>(l2 + 8));
   WriteFile(path, b);
   ExpectBadInput(path, "is mapped twice");
 }
@@ -163,8 +168,10 @@ TEST(ImageLimits, Qcow2CompressedClusterMappedTwice) {
   std::vector<uint8_t> b = testing::ReadWholeFile(path);
   const uint64_t l1 = uint64_t{b[44]} << 24 | uint64_t{b[45]} << 16 | uint64_t{b[46]} << 8 | b[47];
   const uint64_t l2 = (uint64_t{b[l1 + 4]} << 24 | uint64_t{b[l1 + 5]} << 16 |
-                       uint64_t{b[l1 + 6]} << 8 | b[l1 + 7]) & ~uint64_t{0x1ff};
-  std::copy_n(b.begin() + static_cast<ptrdiff_t>(l2), 8, b.begin() + static_cast<ptrdiff_t>(l2 + 8));
+                       uint64_t{b[l1 + 6]} << 8 | b[l1 + 7]) &
+                      ~uint64_t{0x1ff};
+  std::copy_n(b.begin() + static_cast<ptrdiff_t>(l2), 8,
+              b.begin() + static_cast<ptrdiff_t>(l2 + 8));
   WriteFile(path, b);
   ExpectBadInput(path, "overlaps the compressed cluster");
 }
@@ -175,8 +182,9 @@ TEST(ImageLimits, VmdkFlatExtentOffsetNear2To64) {
   TempDir dir;
   WriteFile(dir / "flat.bin", std::vector<uint8_t>(1 << 20, 0x5a));
   const std::string path = dir / "far.vmdk";
-  WriteText(path, "# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\n"
-                  "createType=\"monolithicFlat\"\nRW 2048 FLAT \"flat.bin\" 36028797018963967\n");
+  WriteText(path,
+            "# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\n"
+            "createType=\"monolithicFlat\"\nRW 2048 FLAT \"flat.bin\" 36028797018963967\n");
   ExpectBadInput(path, "FLAT extent at sector 36028797018963967", dir / "flat.bin");
 }
 
@@ -213,8 +221,9 @@ TEST(ImageLimits, CompareBoundsCheckDoesNotWrap) {
 // then calls two different images identical"
 TEST(ImageLimits, VmdkExtentSizesAddingUpPast2To64) {
   TempDir dir;
-  std::string text = "# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\n"
-                     "createType=\"monolithicFlat\"\n";
+  std::string text =
+      "# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\n"
+      "createType=\"monolithicFlat\"\n";
   for (int i = 0; i < 32768; ++i) text += "RW 1099511627776 ZERO\n";  // 2^15 x 2^49 bytes
   text += "RW 2048 FLAT \"data.bin\" 0\n";
   WriteFile(dir / "data.bin", std::vector<uint8_t>(1 << 20, 0x5a));

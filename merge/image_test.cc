@@ -130,8 +130,8 @@ TEST(ImageReader, Qcow2CompressedClustersDeflateAndZstd) {
     QemuIo(top, {"write -P 0x94 1M 64k"});
     ExpectMatchesQemu(dir, top);
     const std::string small = dir / ("small-" + type + ".qcow2");
-    Shell("qemu-img convert -c -O qcow2 -o cluster_size=4k,compression_type=" + type + " " +
-          plain + " " + small);
+    Shell("qemu-img convert -c -O qcow2 -o cluster_size=4k,compression_type=" + type + " " + plain +
+          " " + small);
     ExpectMatchesQemu(dir, small);
   }
   const std::string v2 = dir / "v2.qcow2";
@@ -202,8 +202,8 @@ TEST(ImageReader, VmdkTwoGbMaxExtentSparseAcrossExtents) {
   ASSERT_EQ(image.value()->size_bytes(), uint64_t{4100} << 20);
   auto expected = Image::Open(raw);
   ASSERT_TRUE(expected.ok());
-  for (uint64_t at : {uint64_t{2047} << 20, uint64_t{2048} << 20, uint64_t{4099} << 20,
-                      uint64_t{1} << 30}) {
+  for (uint64_t at :
+       {uint64_t{2047} << 20, uint64_t{2048} << 20, uint64_t{4099} << 20, uint64_t{1} << 30}) {
     std::vector<uint8_t> a(1 << 20), b(1 << 20);
     ASSERT_TRUE(image.value()->Read(at, a).ok());
     ASSERT_TRUE(expected.value()->Read(at, b).ok());

@@ -110,8 +110,9 @@ ExtentMap ChainView(std::span<const ExtentMap> layers) {
     }
     if (limit == UINT64_MAX) break;  // nothing left in any layer
     if (owner) {
-      out.Add(pos, limit - pos,
-              pos == owner->offset ? owner->source : AdvanceSource(owner->source, pos - owner->offset));
+      out.Add(
+          pos, limit - pos,
+          pos == owner->offset ? owner->source : AdvanceSource(owner->source, pos - owner->offset));
     }
     pos = limit;
   }
@@ -125,8 +126,8 @@ ExtentMap LayerChain::ViewAt(size_t index) const {
 Status LayerChain::CheckIndex(size_t index, const char* operation) const {
   if (index >= layers_.size()) {
     return Status::Failure(Fault::kInternal,
-                         fmt::format("{}: layer {} does not exist (chain depth {})", operation,
-                                     index, layers_.size()));
+                           fmt::format("{}: layer {} does not exist (chain depth {})", operation,
+                                       index, layers_.size()));
   }
   return Status::Ok();
 }

@@ -24,7 +24,8 @@ RandomChain GenChain(size_t min_depth) {
   for (size_t i = 0; i < depth; ++i) {
     ExtentMap map(kDiskBytes);
     Bytes bytes(kDiskBytes);
-    for (const auto& op : *rc::gen::container<std::vector<testing::Op>>(testing::GenOp(kDiskBytes))) {
+    for (const auto& op :
+         *rc::gen::container<std::vector<testing::Op>>(testing::GenOp(kDiskBytes))) {
       testing::Apply(op, &map, &bytes);
     }
     out.chain.Push(std::move(map));

@@ -23,8 +23,8 @@ class MetadataRanges {
   // claimed before. `referenced_at` is where the pointer to it was read, for the message.
   // Without `must_fit`, the range may reach past the end of the file (a compressed
   // cluster's sector padding).
-  Status Claim(uint64_t offset, uint64_t length, const std::string& what,
-               uint64_t referenced_at, bool must_fit = true);
+  Status Claim(uint64_t offset, uint64_t length, const std::string& what, uint64_t referenced_at,
+               bool must_fit = true);
   // The name of a claimed range overlapping [offset, offset + length), or nullptr.
   const std::string* Overlap(uint64_t offset, uint64_t length) const;
   // An error when data at [offset, offset + length) would overlap a claimed range.

@@ -70,10 +70,8 @@ bool Unzstd(std::span<const uint8_t> in, std::span<uint8_t> out, std::string* er
 
 Qcow2CompressedClusters::Qcow2CompressedClusters(const ImageFile& host, uint64_t cluster_bytes,
                                                  Qcow2Compression type)
-    : ImageFile(host.path() + " (compressed clusters)", -1, 0),
-      host_(host),
-      cluster_bytes_(cluster_bytes),
-      type_(type) {}
+    : ImageFile(host.path() + " (compressed clusters)", -1, 0), host_(host),
+      cluster_bytes_(cluster_bytes), type_(type) {}
 
 uint64_t Qcow2CompressedClusters::Add(uint64_t host_offset, uint64_t host_bytes,
                                       uint64_t entry_offset) {
@@ -84,7 +82,8 @@ uint64_t Qcow2CompressedClusters::Add(uint64_t host_offset, uint64_t host_bytes,
 
 Status Qcow2CompressedClusters::Decompress(Qcow2Compression type, std::span<const uint8_t> in,
                                            std::span<uint8_t> out, std::string* error) {
-  const bool ok = type == Qcow2Compression::kZstd ? Unzstd(in, out, error) : Inflate(in, out, error);
+  const bool ok =
+      type == Qcow2Compression::kZstd ? Unzstd(in, out, error) : Inflate(in, out, error);
   return ok ? Status::Ok() : Status::Failure(Fault::kBadInput, *error);
 }
 
@@ -96,9 +95,9 @@ Status Qcow2CompressedClusters::ReadCluster(size_t index, std::vector<uint8_t>* 
   if (Status s = host_.ReadData(e.host_offset, *in); !s.ok()) return s;
   std::string error;
   if (!Decompress(type_, *in, out, &error).ok()) {
-    return ImageError(host_.path(), e.host_offset,
-                      fmt::format("compressed cluster (L2 entry at {:#x}): {}", e.entry_offset,
-                                  error));
+    return ImageError(
+        host_.path(), e.host_offset,
+        fmt::format("compressed cluster (L2 entry at {:#x}): {}", e.entry_offset, error));
   }
   return Status::Ok();
 }
@@ -109,8 +108,8 @@ Status Qcow2CompressedClusters::ReadData(uint64_t offset, std::span<uint8_t> out
   while (done < out.size()) {
     const uint64_t at = offset + done;  // callers stay inside size_bytes(): no wrap
     const uint64_t index = at / cluster_bytes_, within = at % cluster_bytes_;
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(out.size() - done,
-                                                            cluster_bytes_ - within));
+    const size_t n =
+        static_cast<size_t>(std::min<uint64_t>(out.size() - done, cluster_bytes_ - within));
     if (index >= entries_.size()) {  // past the last cluster: zeros, like a file's tail
       std::memset(out.data() + done, 0, out.size() - done);
       break;

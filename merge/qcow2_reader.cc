@@ -73,8 +73,8 @@ Result<Header> ParseHeader(const ImageFile& file) {
     }
   }
   if (h.cluster_bits < 9 || h.cluster_bits > 21) {
-    return ImageError(file.path(), 20, fmt::format("cluster_bits {} out of range 9..21",
-                                                   h.cluster_bits));
+    return ImageError(file.path(), 20,
+                      fmt::format("cluster_bits {} out of range 9..21", h.cluster_bits));
   }
   if (h.header_length > h.cluster_bytes()) {
     return ImageError(file.path(), 100, "header longer than a cluster");
@@ -87,8 +87,9 @@ Result<Header> ParseHeader(const ImageFile& file) {
     }
   }
   if (!(h.incompatible & kIncompatibleCompressionType) && h.compression_type != 0) {
-    return ImageError(file.path(), 104, fmt::format("compression type {} without its feature bit",
-                                                    h.compression_type));
+    return ImageError(
+        file.path(), 104,
+        fmt::format("compression type {} without its feature bit", h.compression_type));
   }
   if (h.compression_type > 1) {
     return Unsupported(file.path(), fmt::format("compression type {}", h.compression_type));
@@ -118,8 +119,9 @@ Result<Extensions> ParseExtensions(const ImageFile& file, const Header& h) {
     }
     if (type == kExtensionBackingFormat || type == kExtensionDataFile) {
       std::string text(length, '\0');
-      if (Status s = file.ReadExact(offset + 8, std::span(reinterpret_cast<uint8_t*>(text.data()),
-                                                          length), "header extension");
+      if (Status s =
+              file.ReadExact(offset + 8, std::span(reinterpret_cast<uint8_t*>(text.data()), length),
+                             "header extension");
           !s.ok()) {
         return s;
       }
@@ -148,8 +150,8 @@ Status SelectSnapshot(const ImageFile& file, const std::string& wanted, Header* 
     if (extra_size > 1024) return ImageError(file.path(), offset + 36, "absurd extra data size");
     std::vector<uint8_t> rest(extra_size + id_size + name_size);
     if (Status s = file.ReadExact(offset + 40, rest, "snapshot table entry"); !s.ok()) return s;
-    if (Status s = metadata->Claim(offset, 40 + rest.size(), "snapshot table entry",
-                                   i == 0 ? 64 : offset);
+    if (Status s =
+            metadata->Claim(offset, 40 + rest.size(), "snapshot table entry", i == 0 ? 64 : offset);
         !s.ok()) {
       return s;
     }
@@ -168,18 +170,18 @@ Status SelectSnapshot(const ImageFile& file, const std::string& wanted, Header* 
     offset += (40 + rest.size() + 7) & ~uint64_t{7};
   }
   if (!by_name) {
-    return Status::Failure(Fault::kBadInput,
-                         fmt::format("{}: no internal snapshot with id or name '{}'", file.path(),
-                                     wanted));
+    return Status::Failure(
+        Fault::kBadInput,
+        fmt::format("{}: no internal snapshot with id or name '{}'", file.path(), wanted));
   }
   h->l1_offset = by_name->first, h->l1_size = by_name->second, h->size_bytes = name_size_bytes;
   return Status::Ok();
 }
 
 struct Walk {
-  const ImageFile* file;  // the qcow2 file: where tables live
+  const ImageFile* file;     // the qcow2 file: where tables live
   MetadataRanges* metadata;  // of `file`
-  const ImageFile* data;  // where data clusters live (the same file unless external)
+  const ImageFile* data;     // where data clusters live (the same file unless external)
   uint32_t data_id;
   bool external;
   bool extended;
@@ -198,8 +200,7 @@ struct Walk {
 
 // A compressed L2 entry: the compressed bytes' offset and size in the file (qcow2.txt:
 // the offset takes the low 62 - (cluster_bits - 8) bits, the rest counts extra sectors).
-Status MapCompressed(Walk& w, uint64_t e, uint64_t entry_offset, uint64_t guest,
-                     uint64_t length) {
+Status MapCompressed(Walk& w, uint64_t e, uint64_t entry_offset, uint64_t guest, uint64_t length) {
   if (w.external) {
     return ImageError(w.file->path(), entry_offset,
                       "compressed cluster in an image with an external data file");
@@ -209,9 +210,9 @@ Status MapCompressed(Walk& w, uint64_t e, uint64_t entry_offset, uint64_t guest,
   const uint64_t sectors = ((e >> shift) & ((uint64_t{1} << (w.h.cluster_bits - 8)) - 1)) + 1;
   const uint64_t bytes = sectors * 512 - (host & 511);
   if (host >= w.file->size_bytes()) {
-    return ImageError(w.file->path(), entry_offset,
-                      fmt::format("compressed cluster at {:#x} lies past the end of the file",
-                                  host));
+    return ImageError(
+        w.file->path(), entry_offset,
+        fmt::format("compressed cluster at {:#x} lies past the end of the file", host));
   }
   if (Status s = w.metadata->CheckData(host, bytes, "compressed cluster", entry_offset); !s.ok()) {
     return s;
@@ -298,8 +299,9 @@ Status WalkTables(Walk& w) {
   const uint64_t l2_entries = cluster / entry_bytes;
   const uint64_t needed = (w.h.size_bytes + cluster * l2_entries - 1) / (cluster * l2_entries);
   if (needed > w.h.l1_size) {
-    return ImageError(w.file->path(), 36, fmt::format("L1 table has {} entries, the disk needs {}",
-                                                      w.h.l1_size, needed));
+    return ImageError(
+        w.file->path(), 36,
+        fmt::format("L1 table has {} entries, the disk needs {}", w.h.l1_size, needed));
   }
   if (w.h.l1_offset % cluster != 0) return ImageError(w.file->path(), 40, "L1 table not aligned");
   // Claimed (so bounded by the file) before it is allocated.
@@ -331,7 +333,8 @@ Status WalkTables(Walk& w) {
     for (uint64_t j = 0; j < l2_entries; ++j) {
       const uint64_t guest = (i * l2_entries + j) * cluster;
       if (guest >= w.h.size_bytes) break;
-      if (Status s = MapEntry(w, &l2[j * entry_bytes], l2_offset + j * entry_bytes, guest); !s.ok()) {
+      if (Status s = MapEntry(w, &l2[j * entry_bytes], l2_offset + j * entry_bytes, guest);
+          !s.ok()) {
         return s;
       }
     }
@@ -409,8 +412,11 @@ Result<LayerInfo> ReadQcow2Layer(FileTable& files, uint32_t file_id, size_t laye
   info.backing_format = extensions->backing_format;
 
   MetadataRanges compressed_ranges(file);
-  Walk walk{&file, &metadata, &file, file_id, false, (h.incompatible & kIncompatibleExtendedL2) != 0, h,
-            &info.allocation, &files, layer};
+  Walk walk{&file,  &metadata,
+            &file,  file_id,
+            false,  (h.incompatible & kIncompatibleExtendedL2) != 0,
+            h,      &info.allocation,
+            &files, layer};
   walk.compressed_ranges = &compressed_ranges;
   if (h.incompatible & kIncompatibleDataFile) {
     if (extensions->data_file.empty()) {

@@ -18,9 +18,9 @@ using testing::Shell;
 using testing::TempDir;
 
 std::string Describe(const BlockStatusRow& r) {
-  return "{start " + std::to_string(r.start) + ", length " + std::to_string(r.length) +
-         ", depth " + std::to_string(r.depth) + ", present " + std::to_string(r.present) +
-         ", zero " + std::to_string(r.zero) + ", data " + std::to_string(r.data) +
+  return "{start " + std::to_string(r.start) + ", length " + std::to_string(r.length) + ", depth " +
+         std::to_string(r.depth) + ", present " + std::to_string(r.present) + ", zero " +
+         std::to_string(r.zero) + ", data " + std::to_string(r.data) +
          (r.offset && r.data ? ", offset " + std::to_string(*r.offset) : "") + "}";
 }
 
@@ -125,8 +125,8 @@ TEST(QemuAgreement, CompressedQcow2) {
 
 TEST(QemuAgreement, VmdkSubformats) {
   TempDir dir;
-  for (const std::string sub : {"monolithicSparse", "monolithicFlat", "twoGbMaxExtentSparse",
-                                "twoGbMaxExtentFlat"}) {
+  for (const std::string sub :
+       {"monolithicSparse", "monolithicFlat", "twoGbMaxExtentSparse", "twoGbMaxExtentFlat"}) {
     const std::string img = dir / (sub + ".vmdk");
     Shell("qemu-img create -q -f vmdk -o subformat=" + sub + " " + img + " 8M");
     QemuIo(img, {"write -P 0x81 0 64k", "write -P 0x82 4M 1M"});

@@ -17,7 +17,8 @@ namespace snapsim::merge::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "snapsim-merge-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "snapsim-merge-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) std::abort();
     path_ = pattern;
   }

@@ -66,11 +66,13 @@ inline rc::Gen<Source> GenSource() {
       rc::gen::just(Source{ZeroSource{}}),
       rc::gen::map(rc::gen::inRange<int>(0, 3),
                    [](int b) { return Source{FillSource{static_cast<uint8_t>(b)}}; }),
-      rc::gen::map(rc::gen::inRange<uint64_t>(1, 3), [](uint64_t s) { return Source{SeedSource{s}}; }),
-      rc::gen::map(rc::gen::pair(rc::gen::inRange<uint32_t>(0, 2), rc::gen::inRange<uint64_t>(0, 300)),
-                   [](std::pair<uint32_t, uint64_t> p) {
-                     return Source{ImageSource{p.first, p.second}};
-                   }));
+      rc::gen::map(rc::gen::inRange<uint64_t>(1, 3),
+                   [](uint64_t s) { return Source{SeedSource{s}}; }),
+      rc::gen::map(
+          rc::gen::pair(rc::gen::inRange<uint32_t>(0, 2), rc::gen::inRange<uint64_t>(0, 300)),
+          [](std::pair<uint32_t, uint64_t> p) {
+            return Source{ImageSource{p.first, p.second}};
+          }));
 }
 
 // One random write or punch on a disk of `size` bytes.

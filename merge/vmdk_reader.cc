@@ -101,8 +101,9 @@ Result<SparseHeader> ParseSparseHeader(const ImageFile& file) {
   h.gtes_per_gt = LoadLe32(b + 44);
   h.compression = LoadLe16(b + 77);
   if ((h.flags & kFlagCompressedGrains) || h.compression != 0 || LoadLe64(b + 56) == kGdAtEnd) {
-    return Unsupported(file.path(), "compressed (streamOptimized) vmdk; convert it first: "
-                                    "qemu-img convert -O qcow2 IMAGE OUT.qcow2");
+    return Unsupported(file.path(),
+                       "compressed (streamOptimized) vmdk; convert it first: "
+                       "qemu-img convert -O qcow2 IMAGE OUT.qcow2");
   }
   // Sector counts from the file, made byte offsets only where the product fits.
   const struct {
@@ -139,8 +140,8 @@ Status MapSparseExtent(const ImageFile& file, uint32_t file_id, const SparseHead
   const uint64_t gd_entries = (capacity + sectors_per_gt - 1) / sectors_per_gt;
   const uint64_t gt_bytes = uint64_t{h.gtes_per_gt} * 4;
   MetadataRanges metadata(file);
-  if (Status s = metadata.Claim(0, std::min<uint64_t>(kSector, file.size_bytes()),
-                                "sparse header", 0);
+  if (Status s =
+          metadata.Claim(0, std::min<uint64_t>(kSector, file.size_bytes()), "sparse header", 0);
       !s.ok()) {
     return s;
   }
@@ -165,7 +166,8 @@ Status MapSparseExtent(const ImageFile& file, uint32_t file_id, const SparseHead
   for (uint64_t i = 0; i < gd_entries; ++i) {
     const uint64_t gt_sector = LoadLe32(&gd[i * 4]);
     if (gt_sector == 0) continue;
-    if (Status s = metadata.Claim(gt_sector * kSector, gt_bytes, "grain table", h.gd_offset + i * 4);
+    if (Status s =
+            metadata.Claim(gt_sector * kSector, gt_bytes, "grain table", h.gd_offset + i * 4);
         !s.ok()) {
       return s;
     }
@@ -234,8 +236,9 @@ Status MapExtents(FileTable& files, uint32_t file_id, size_t layer, const Descri
     const uint64_t length = e.sectors * kSector;  // e.sectors <= 2^40: fits
     auto end = CheckedAdd(base, length);
     if (!end || *end > kMaxCapacityBytes) {
-      return ImageError(file.path(), 0,
-                        fmt::format("vmdk extents add up to more than {} bytes", kMaxCapacityBytes));
+      return ImageError(
+          file.path(), 0,
+          fmt::format("vmdk extents add up to more than {} bytes", kMaxCapacityBytes));
     }
     if (e.type == "SPARSE" || e.type == "FLAT") {
       const std::string path = ResolveRelativeTo(file.path(), e.file);
@@ -243,8 +246,8 @@ Status MapExtents(FileTable& files, uint32_t file_id, size_t layer, const Descri
       if (known == opened.end()) {
         auto added = files.Add(path, layer);
         if (!added.ok()) {
-          return Status::Failure(Fault::kBadInput,
-                               fmt::format("{}: extent: {}", file.path(), added.status().message()));
+          return Status::Failure(Fault::kBadInput, fmt::format("{}: extent: {}", file.path(),
+                                                               added.status().message()));
         }
         known = opened.emplace(path, added.value()).first;
       }
@@ -255,7 +258,8 @@ Status MapExtents(FileTable& files, uint32_t file_id, size_t layer, const Descri
         if (!offset || *offset > extent.size_bytes() || !CheckedAdd(*offset, length)) {
           return ImageError(extent.path(), offset.value_or(UINT64_MAX),
                             fmt::format("FLAT extent at sector {} lies past the end of the file "
-                                        "({} bytes)", e.offset_sectors, extent.size_bytes()));
+                                        "({} bytes)",
+                                        e.offset_sectors, extent.size_bytes()));
         }
         if (length > 0) info->allocation.Append(base, length, ImageSource{id, *offset});
         files.MarkFlat(id);

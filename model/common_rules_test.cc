@@ -30,8 +30,8 @@ TEST_P(CommonRules, RunningWithPausedIsInvalidArg) {
 
 TEST_P(CommonRules, PowerStepsInTheWrongStateAreOperationInvalid) {
   // The test driver answers internal-error for start, pause and resume (docs/model.md).
-  const ErrorClass wrong = GetParam() == Profile::kTest ? ErrorClass::kInternalError
-                                                        : ErrorClass::kOperationInvalid;
+  const ErrorClass wrong =
+      GetParam() == Profile::kTest ? ErrorClass::kInternalError : ErrorClass::kOperationInvalid;
   Model off = MakeModel(GetParam());
   Fails(off, scenario::Shutdown{}, ErrorClass::kOperationInvalid);
   Fails(off, scenario::Pause{}, wrong);

@@ -60,24 +60,31 @@ std::string RenderDiagram(Profile profile, DiagramFormat format) {
   std::string out;
   auto it = std::back_inserter(out);
   if (format == DiagramFormat::kDot) {
-    fmt::format_to(it, "// snapsim diagram --hypervisor {}: generated from model/power_machine.cc's table\n",
+    fmt::format_to(
+        it, "// snapsim diagram --hypervisor {}: generated from model/power_machine.cc's table\n",
         ProfileName(profile));
-    fmt::format_to(it, "digraph \"snapsim-{}\" {{\n  rankdir=LR;\n  node [shape=box, style=rounded];\n",
-        ProfileName(profile));
+    fmt::format_to(it,
+                   "digraph \"snapsim-{}\" {{\n  rankdir=LR;\n  node [shape=box, style=rounded];\n",
+                   ProfileName(profile));
     fmt::format_to(it, "  start [shape=point];\n  start -> Shutoff;\n");
     for (const Edge& e : edges) {
-      std::string style = e.refused ? ", color=red, fontcolor=red" : e.internal ? ", style=dashed"
-                          : e.settling ? ", style=dotted" : "";
-      fmt::format_to(it, "  {} -> {} [label=\"{}\"{}];\n", e.from, e.to, Escape(e.label, false), style);
+      std::string style = e.refused    ? ", color=red, fontcolor=red"
+                          : e.internal ? ", style=dashed"
+                          : e.settling ? ", style=dotted"
+                                       : "";
+      fmt::format_to(it, "  {} -> {} [label=\"{}\"{}];\n", e.from, e.to, Escape(e.label, false),
+                     style);
     }
     fmt::format_to(it, "}}\n");
     return out;
   }
-  fmt::format_to(it, "%% snapsim diagram --hypervisor {}: generated from model/power_machine.cc's table\n",
+  fmt::format_to(
+      it, "%% snapsim diagram --hypervisor {}: generated from model/power_machine.cc's table\n",
       ProfileName(profile));
   fmt::format_to(it, "stateDiagram-v2\n  [*] --> Shutoff\n");
   for (const Edge& e : edges) {
-    fmt::format_to(it, "  {} --> {} : {}{}\n", e.from, e.to, e.refused ? "REFUSED " : "", Escape(e.label, true));
+    fmt::format_to(it, "  {} --> {} : {}{}\n", e.from, e.to, e.refused ? "REFUSED " : "",
+                   Escape(e.label, true));
   }
   return out;
 }

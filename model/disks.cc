@@ -152,8 +152,8 @@ void DiskSet::RevertTo(NodeId id) {
       // The table sits in an image that has been frozen since (an external snapshot was
       // taken after it): the model never rewrites a frozen image, it clones the table
       // into a fresh active image on the same backing.
-      disk.active = NewLayer(disk, target.backing < 0 ? Kind::kBase : Kind::kDelta,
-                             target.backing, target.content);
+      disk.active = NewLayer(disk, target.backing < 0 ? Kind::kBase : Kind::kDelta, target.backing,
+                             target.content);
     } else {
       disk.active = NewLayer(disk, Kind::kDelta, point,
                              std::make_shared<merge::ExtentMap>(disk.current->size_bytes()));
@@ -259,7 +259,8 @@ void DiskSet::MergeParentIntoChild(Disk& disk, int parent, int child) {
 }
 
 std::string DiskSet::LayerId(const PhysLayer& layer) const {
-  if (layer.kind == Kind::kBase) return layer.serial == 1 ? "base" : fmt::format("base-{}", layer.serial);
+  if (layer.kind == Kind::kBase)
+    return layer.serial == 1 ? "base" : fmt::format("base-{}", layer.serial);
   if (layer.kind == Kind::kTable) return fmt::format("table-{}", layer.serial);
   switch (technology_) {
     case Technology::kVmdk: return fmt::format("delta-{:06}", layer.serial);

@@ -77,7 +77,7 @@ class DiskSet {
     Kind kind = Kind::kDelta;
     bool alive = false;
     int backing = -1;
-    int dependents = 0;  // live layers whose backing is this one
+    int dependents = 0;         // live layers whose backing is this one
     NodeId point_of = kNoNode;  // the snapshot whose point this layer is
     uint32_t serial = 0;
     MapPtr content;
@@ -86,7 +86,7 @@ class DiskSet {
     MapPtr current;
     std::vector<MapPtr> views;  // by NodeId; null when no such snapshot
     std::vector<PhysLayer> layers;
-    std::vector<int> points;    // by NodeId: layer index, -1 when none
+    std::vector<int> points;  // by NodeId: layer index, -1 when none
     int active = -1;
     uint32_t next_serial = 1;
     std::vector<int> free_layers;  // dead slots, reused LIFO

@@ -1,6 +1,6 @@
 // DiskSet's self-checks and canonical text (kept apart from the operations in disks.cc).
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "model/disks.h"
 
@@ -18,7 +18,8 @@ Status DiskSet::CheckConsistency(const Forest& forest) const {
       const PhysLayer& layer = disk.layers[i];
       if (!layer.alive) continue;
       if (layer.backing >= 0) {
-        if (!disk.layers[layer.backing].alive) return broken(name + ": layer backed by a dead layer");
+        if (!disk.layers[layer.backing].alive)
+          return broken(name + ": layer backed by a dead layer");
         ++dependents[layer.backing];
       }
       int steps = 0;
@@ -33,7 +34,8 @@ Status DiskSet::CheckConsistency(const Forest& forest) const {
                                   dependents[i]));
       }
     }
-    if (disk.active < 0 || !disk.layers[disk.active].alive) return broken(name + ": no active layer");
+    if (disk.active < 0 || !disk.layers[disk.active].alive)
+      return broken(name + ": no active layer");
     const uint64_t size = specs_[d].size_bytes;
     if (!merge::SameContent(Flatten(disk, disk.active, size), *disk.current)) {
       return broken(name + ": the active chain does not read as the current view");
@@ -77,12 +79,14 @@ void DiskSet::AppendCanonical(const std::vector<NodeId>& order, std::string* out
     visit_chain(disk.active);
     std::vector<std::pair<uint32_t, int>> orphans;
     for (size_t i = 0; i < disk.layers.size(); ++i) {
-      if (disk.layers[i].alive && number[i] < 0) orphans.push_back({disk.layers[i].serial, static_cast<int>(i)});
+      if (disk.layers[i].alive && number[i] < 0)
+        orphans.push_back({disk.layers[i].serial, static_cast<int>(i)});
     }
     std::sort(orphans.begin(), orphans.end());
     for (const auto& [serial, index] : orphans) visit_chain(index);
     std::vector<int> point_rank(disk.layers.size(), -1);
-    for (size_t k = 0; k < order.size(); ++k) point_rank[disk.points[order[k]]] = static_cast<int>(k);
+    for (size_t k = 0; k < order.size(); ++k)
+      point_rank[disk.points[order[k]]] = static_cast<int>(k);
     for (int l : listed) {
       const PhysLayer& layer = disk.layers[l];
       fmt::format_to(std::back_inserter(*out), "\n L{} k{} b{} p{}{} ", number[l],

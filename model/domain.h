@@ -13,7 +13,8 @@
 namespace snapsim::model {
 
 struct Domain {
-  Domain(Profile p, std::vector<scenario::DiskSpec> specs) : profile(p), disks(p, std::move(specs)) {}
+  Domain(Profile p, std::vector<scenario::DiskSpec> specs)
+      : profile(p), disks(p, std::move(specs)) {}
 
   Profile profile;
   Forest forest;

@@ -125,7 +125,8 @@ ExploreResult Explore(const ExploreOptions& o) {
       steps.push_back(std::move(step));
     };
     push(last_action, last.ok() ? std::nullopt : std::optional(last.error_class()));
-    for (int64_t i = index; origins[i].parent >= 0; i = origins[i].parent) push(origins[i].action, origins[i].error);
+    for (int64_t i = index; origins[i].parent >= 0; i = origins[i].parent)
+      push(origins[i].action, origins[i].error);
     std::reverse(steps.begin(), steps.end());
     return steps;
   };
@@ -149,7 +150,8 @@ ExploreResult Explore(const ExploreOptions& o) {
           return result;
         }
         if (!seen.insert(XXH3_64bits(after_text.data(), after_text.size())).second) continue;
-        origins.push_back({index, a, status.ok() ? std::nullopt : std::optional(status.error_class())});
+        origins.push_back(
+            {index, a, status.ok() ? std::nullopt : std::optional(status.error_class())});
         next.emplace_back(static_cast<int64_t>(origins.size() - 1), std::move(after));
       }
     }

@@ -20,9 +20,9 @@ namespace snapsim::model {
 struct ExploreOptions {
   Profile profile = Profile::kEsx;
   int depth = 6;
-  int names = 3;                          // snapshot names a, b, c, ...
-  uint64_t disk_bytes = 1 << 20;          // one tiny disk, vda
-  uint64_t write_bytes = 64 << 10;        // one write region per name
+  int names = 3;                    // snapshot names a, b, c, ...
+  uint64_t disk_bytes = 1 << 20;    // one tiny disk, vda
+  uint64_t write_bytes = 64 << 10;  // one write region per name
   // An extra invariant checked after every transition besides invariants.h (tests use
   // it to make the search find a counterexample on purpose).
   std::function<Status(const Model& after)> extra_check;
@@ -50,7 +50,8 @@ ExploreResult Explore(const ExploreOptions& options);
 
 // The scenario that replays `path` from the initial state (steps carry `error:` where
 // the model refused), used for counterexamples.
-scenario::Scenario PathScenario(const ExploreOptions& options, const std::vector<scenario::Step>& path,
+scenario::Scenario PathScenario(const ExploreOptions& options,
+                                const std::vector<scenario::Step>& path,
                                 const std::string& message);
 
 }  // namespace snapsim::model

@@ -40,7 +40,8 @@ TEST(ExploreTest, BrokenInvariantYieldsShortestReplayableScenario) {
   // Pretend "b may never be a child of a": shortest path is create a, create b.
   o.extra_check = [](const Model& m) {
     for (const auto& s : m.Snapshots()) {
-      if (s.name == "b" && s.parent_serial != 0) return Status::Error(ErrorClass::kInternalError, "b under a");
+      if (s.name == "b" && s.parent_serial != 0)
+        return Status::Error(ErrorClass::kInternalError, "b under a");
     }
     return Status::Ok();
   };

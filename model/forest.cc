@@ -24,8 +24,7 @@ void Forest::InsertOrdered(std::vector<NodeId>& list, NodeId id) const {
   list.insert(it, id);
 }
 
-NodeId Forest::Add(std::string name, Recorded recorded, bool memory,
-                   scenario::Location location) {
+NodeId Forest::Add(std::string name, Recorded recorded, bool memory, scenario::Location location) {
   NodeId id;
   if (!free_.empty()) {
     id = free_.back();
@@ -180,7 +179,8 @@ Status Forest::CheckWellFormed() const {
   std::vector<NodeId> stack;
   for (NodeId root : roots_) {
     if (root >= nodes_.size() || !nodes_[root].alive) return broken("dead root");
-    if (nodes_[root].parent != kNoNode) return broken("root '" + nodes_[root].name + "' has a parent");
+    if (nodes_[root].parent != kNoNode)
+      return broken("root '" + nodes_[root].name + "' has a parent");
     stack.push_back(root);
   }
   while (!stack.empty()) {
@@ -193,8 +193,8 @@ Status Forest::CheckWellFormed() const {
     for (NodeId child : nodes_[id].children) {
       if (child >= nodes_.size() || !nodes_[child].alive) return broken("dead child");
       if (nodes_[child].parent != id) {
-        return broken(fmt::format("'{}' lists child '{}' whose parent differs",
-                                  nodes_[id].name, nodes_[child].name));
+        return broken(fmt::format("'{}' lists child '{}' whose parent differs", nodes_[id].name,
+                                  nodes_[child].name));
       }
       if (nodes_[child].serial <= last_serial) return broken("children out of creation order");
       last_serial = nodes_[child].serial;
@@ -216,7 +216,8 @@ scenario::Tree Forest::ToTree() const {
     const Forest& f;
     scenario::Tree Build(const std::vector<NodeId>& ids) const {
       scenario::Tree tree;
-      for (NodeId id : ids) tree.children.emplace_back(f.nodes_[id].name, Build(f.nodes_[id].children));
+      for (NodeId id : ids)
+        tree.children.emplace_back(f.nodes_[id].name, Build(f.nodes_[id].children));
       return tree;
     }
   };

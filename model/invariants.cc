@@ -5,7 +5,9 @@
 namespace snapsim::model {
 namespace {
 
-Status Broken(std::string what) { return Status::Error(ErrorClass::kInternalError, std::move(what)); }
+Status Broken(std::string what) {
+  return Status::Error(ErrorClass::kInternalError, std::move(what));
+}
 
 // The serial of the snapshot `name` refers to in `m` (0 when none).
 uint64_t SerialOf(const Model& m, const std::string& name) {
@@ -41,7 +43,8 @@ Status CheckViewsKept(const Model& before, const Model& after, bool current_too)
         return Broken(fmt::format("snapshot '{}' changed its view of {}", s.name, disk.name));
       }
     }
-    if (current_too && !merge::SameContent(before.CurrentView(disk.name), after.CurrentView(disk.name))) {
+    if (current_too &&
+        !merge::SameContent(before.CurrentView(disk.name), after.CurrentView(disk.name))) {
       return Broken(fmt::format("a delete changed the current view of {}", disk.name));
     }
   }

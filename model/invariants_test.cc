@@ -15,8 +15,11 @@ TEST(InvariantsTest, FailedOperationThatChangedStateIsCaught) {
   Model after = before;
   Ok(after, Start{});
   const Status refused = Status::Error(ErrorClass::kOperationInvalid, "pretend");
-  EXPECT_FALSE(CheckTransition(before, before.Canonical(), Start{}, refused, after, after.Canonical()).ok());
-  EXPECT_TRUE(CheckTransition(before, before.Canonical(), Start{}, refused, before, before.Canonical()).ok());
+  EXPECT_FALSE(
+      CheckTransition(before, before.Canonical(), Start{}, refused, after, after.Canonical()).ok());
+  EXPECT_TRUE(
+      CheckTransition(before, before.Canonical(), Start{}, refused, before, before.Canonical())
+          .ok());
 }
 
 TEST(InvariantsTest, DeleteThatChangedTheCurrentViewIsCaught) {
@@ -25,9 +28,12 @@ TEST(InvariantsTest, DeleteThatChangedTheCurrentViewIsCaught) {
   Ok(before, Create("b"));
   Model after = before;
   Ok(after, Delete("b"));
-  EXPECT_TRUE(CheckTransition(before, before.Canonical(), Delete("b"), Status::Ok(), after, after.Canonical()).ok());
+  EXPECT_TRUE(CheckTransition(before, before.Canonical(), Delete("b"), Status::Ok(), after,
+                              after.Canonical())
+                  .ok());
   Ok(after, WriteFill(0, 512, 0x77));  // as if the delete had changed the bytes
-  const Status s = CheckTransition(before, before.Canonical(), Delete("b"), Status::Ok(), after, after.Canonical());
+  const Status s = CheckTransition(before, before.Canonical(), Delete("b"), Status::Ok(), after,
+                                   after.Canonical());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("current view"), std::string::npos);
 }
@@ -37,9 +43,13 @@ TEST(InvariantsTest, RevertThatMissedTheSnapshotIsCaught) {
   Ok(before, Create("a"));
   Ok(before, WriteFill(0, 512, 0x66));
   Model after = before;  // "reverted" without restoring the bytes
-  EXPECT_FALSE(CheckTransition(before, before.Canonical(), Revert("a"), Status::Ok(), after, after.Canonical()).ok());
+  EXPECT_FALSE(CheckTransition(before, before.Canonical(), Revert("a"), Status::Ok(), after,
+                               after.Canonical())
+                   .ok());
   Ok(after, Revert("a"));
-  EXPECT_TRUE(CheckTransition(before, before.Canonical(), Revert("a"), Status::Ok(), after, after.Canonical()).ok());
+  EXPECT_TRUE(CheckTransition(before, before.Canonical(), Revert("a"), Status::Ok(), after,
+                              after.Canonical())
+                  .ok());
 }
 
 TEST(InvariantsTest, FailedDiscardMayKeepItsRevert) {
@@ -53,10 +63,13 @@ TEST(InvariantsTest, FailedDiscardMayKeepItsRevert) {
   scenario::Delete discard{"a"};
   discard.discard = true;
   const Status failed = Status::Error(ErrorClass::kInternalError, "pretend the delete failed");
-  EXPECT_TRUE(CheckTransition(before, before.Canonical(), discard, failed, reverted, reverted.Canonical()).ok());
+  EXPECT_TRUE(
+      CheckTransition(before, before.Canonical(), discard, failed, reverted, reverted.Canonical())
+          .ok());
   Model other = reverted;
   Ok(other, Start{});
-  EXPECT_FALSE(CheckTransition(before, before.Canonical(), discard, failed, other, other.Canonical()).ok());
+  EXPECT_FALSE(
+      CheckTransition(before, before.Canonical(), discard, failed, other, other.Canonical()).ok());
 }
 
 }  // namespace

@@ -49,8 +49,9 @@ Model::~Model() = default;
 // children. A failed revert changes nothing; a failed delete leaves the revert done.
 Status Model::Impl::ApplyDiscard(const scenario::Delete& d) {
   if (d.children || d.children_only || d.metadata_only) {
-    return Status::Error(ErrorClass::kInvalidArg, "discard with children, children-only or "
-                                                  "metadata-only is not modelled");
+    return Status::Error(ErrorClass::kInvalidArg,
+                         "discard with children, children-only or "
+                         "metadata-only is not modelled");
   }
   scenario::Revert revert{d.name, false, false, false, d.suppress_power_on};
   Status reverted = Dispatch(machine, domain, revert);
@@ -62,10 +63,12 @@ Status Model::Impl::ApplyDiscard(const scenario::Delete& d) {
 // The loader already rejects these; the model still refuses rather than crash.
 Status Model::Impl::CheckWrite(const scenario::Write& w) const {
   const int disk = domain.disks.IndexOf(w.disk);
-  if (disk < 0) return Status::Error(ErrorClass::kInvalidArg, fmt::format("no disk named '{}'", w.disk));
+  if (disk < 0)
+    return Status::Error(ErrorClass::kInvalidArg, fmt::format("no disk named '{}'", w.disk));
   const uint64_t size = domain.disks.specs()[disk].size_bytes;
   if (w.offset_bytes > size || w.length_bytes > size - w.offset_bytes) {
-    return Status::Error(ErrorClass::kInvalidArg, fmt::format("write past the end of '{}'", w.disk));
+    return Status::Error(ErrorClass::kInvalidArg,
+                         fmt::format("write past the end of '{}'", w.disk));
   }
   return Status::Ok();
 }
@@ -100,7 +103,8 @@ const merge::ExtentMap& Model::CurrentView(std::string_view disk) const {
   return index < 0 ? NoDisk() : impl_->domain.disks.Current(index);
 }
 
-const merge::ExtentMap* Model::SnapshotView(std::string_view snapshot, std::string_view disk) const {
+const merge::ExtentMap* Model::SnapshotView(std::string_view snapshot,
+                                            std::string_view disk) const {
   const Domain& d = impl_->domain;
   const int index = d.disks.IndexOf(disk);
   const NodeId id = d.forest.Find(snapshot, d.profile);
@@ -108,7 +112,8 @@ const merge::ExtentMap* Model::SnapshotView(std::string_view snapshot, std::stri
   return &d.disks.View(id, index);
 }
 
-const merge::ExtentMap* Model::ViewWhenTaken(std::string_view snapshot, std::string_view disk) const {
+const merge::ExtentMap* Model::ViewWhenTaken(std::string_view snapshot,
+                                             std::string_view disk) const {
   const Domain& d = impl_->domain;
   const int index = d.disks.IndexOf(disk);
   auto it = d.taken.find(snapshot);

@@ -23,9 +23,9 @@ namespace snapsim::model {
 // (qcow2 internal: one active table plus one per snapshot; qcow2 external and VMDK:
 // a base and overlays; VirtualBox: a base and differencing media).
 struct Layer {
-  std::string id;                 // stable name, e.g. "base", "overlay-after-A"
+  std::string id;                      // stable name, e.g. "base", "overlay-after-A"
   std::optional<std::string> backing;  // id of the layer below, if any
-  merge::ExtentMap content;       // what this layer holds itself (holes fall through)
+  merge::ExtentMap content;            // what this layer holds itself (holes fall through)
 };
 
 class Model {

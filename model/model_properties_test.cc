@@ -21,16 +21,18 @@ rc::Gen<Sequence> GenSequence() {
     ExploreOptions options;
     options.profile = profile;
     const auto alphabet = ExploreAlphabet(options);
-    auto op = rc::gen::oneOf(
-        rc::gen::map(rc::gen::inRange<size_t>(0, alphabet.size()),
-                     [alphabet](size_t i) { return alphabet[i]; }),
-        rc::gen::map(rc::gen::tuple(rc::gen::inRange<uint64_t>(0, 2048), rc::gen::inRange<uint64_t>(1, 64),
-                                    rc::gen::inRange<uint64_t>(1, 1000)),
-                     [](const std::tuple<uint64_t, uint64_t, uint64_t>& t) {
-                       const auto [sector, sectors, seed] = t;
-                       const uint64_t length = std::min<uint64_t>(sectors, 2048 - sector) * 512;
-                       return scenario::Action(scenario::Write{"vda", sector * 512, length, scenario::Seed{seed}});
-                     }));
+    auto op = rc::gen::oneOf(rc::gen::map(rc::gen::inRange<size_t>(0, alphabet.size()),
+                                          [alphabet](size_t i) { return alphabet[i]; }),
+                             rc::gen::map(rc::gen::tuple(rc::gen::inRange<uint64_t>(0, 2048),
+                                                         rc::gen::inRange<uint64_t>(1, 64),
+                                                         rc::gen::inRange<uint64_t>(1, 1000)),
+                                          [](const std::tuple<uint64_t, uint64_t, uint64_t>& t) {
+                                            const auto [sector, sectors, seed] = t;
+                                            const uint64_t length =
+                                                std::min<uint64_t>(sectors, 2048 - sector) * 512;
+                                            return scenario::Action(scenario::Write{
+                                                "vda", sector * 512, length, scenario::Seed{seed}});
+                                          }));
     return rc::gen::map(rc::gen::container<std::vector<scenario::Action>>(op),
                         [profile](std::vector<scenario::Action> actions) {
                           return Sequence{profile, std::move(actions)};

@@ -18,7 +18,8 @@ void ApplyCreate(Domain& d, const std::string& name, const CreatePlan& plan) {
   d.disks.TakePoint(id, plan.location);
   std::vector<MapPtr> views;
   views.reserve(d.disks.specs().size());
-  for (size_t i = 0; i < d.disks.specs().size(); ++i) views.push_back(d.disks.CurrentPtr(static_cast<int>(i)));
+  for (size_t i = 0; i < d.disks.specs().size(); ++i)
+    views.push_back(d.disks.CurrentPtr(static_cast<int>(i)));
   auto it = d.taken.find(name);
   if (it == d.taken.end()) {
     d.taken.emplace(name, std::move(views));
@@ -31,8 +32,7 @@ void ApplyDelete(Domain& d, const DeletePlan& plan) {
   // Disks first, one point at a time in leaves-first order (the order libvirt's
   // drivers and VirtualBox delete a subtree), while the forest still knows the tree.
   switch (plan.mode) {
-    case DeleteMode::kNothing:
-      return;
+    case DeleteMode::kNothing: return;
     case DeleteMode::kPlain:
       d.disks.DropPoint(plan.target, plan.images);
       d.forest.RemoveSplice(plan.target);

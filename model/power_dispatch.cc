@@ -27,9 +27,9 @@ class RulesHooks : public PowerHooks {
         // A power step the table has a row for: the profile may still refuse it (esx:
         // shutdown of a paused domain).
         if (auto refusal = PowerRefusal(domain_.profile, op, state)) {
-          verdict_ = Status::Error(*refusal, fmt::format("{} is not valid while the domain is {}",
-                                                         scenario::ActionName(action_),
-                                                         PowerStateName(state)));
+          verdict_ = Status::Error(
+              *refusal, fmt::format("{} is not valid while the domain is {}",
+                                    scenario::ActionName(action_), PowerStateName(state)));
         } else {
           verdict_ = Status::Ok();
         }
@@ -44,18 +44,13 @@ class RulesHooks : public PowerHooks {
         ApplyCreate(domain_, std::get<scenario::Create>(action_).name, create_);
         settle_ = create_.after;
         break;
-      case Operation::kDelete:
-        ApplyDelete(domain_, delete_);
-        break;
+      case Operation::kDelete: ApplyDelete(domain_, delete_); break;
       case Operation::kRevert:
         ApplyRevert(domain_, revert_);
         settle_ = revert_.after;
         break;
-      case Operation::kWrite:
-        ApplyWrite(domain_, std::get<scenario::Write>(action_));
-        break;
-      default:
-        break;
+      case Operation::kWrite: ApplyWrite(domain_, std::get<scenario::Write>(action_)); break;
+      default: break;
     }
   }
 
@@ -66,9 +61,8 @@ class RulesHooks : public PowerHooks {
     const auto op = static_cast<Operation>(action_.index());  // Operation follows Action
     const ErrorClass refusal =
         PowerRefusal(domain_.profile, op, state).value_or(ErrorClass::kOperationInvalid);
-    verdict_ = Status::Error(refusal,
-                             fmt::format("{} is not valid while the domain is {}", event,
-                                         PowerStateName(state)));
+    verdict_ = Status::Error(refusal, fmt::format("{} is not valid while the domain is {}", event,
+                                                  PowerStateName(state)));
   }
 
   const Status& verdict() const { return verdict_; }

@@ -9,7 +9,6 @@
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
 
-
 namespace snapsim::model {
 namespace {
 
@@ -23,18 +22,43 @@ template <Operation op>
 struct OperationEvent {
   static constexpr int kOperation = static_cast<int>(op);
 };
-struct Start : OperationEvent<Operation::kStart> { static constexpr const char* kName = "Start"; };
-struct Shutdown : OperationEvent<Operation::kShutdown> { static constexpr const char* kName = "Shutdown"; };
-struct Pause : OperationEvent<Operation::kPause> { static constexpr const char* kName = "Pause"; };
-struct Resume : OperationEvent<Operation::kResume> { static constexpr const char* kName = "Resume"; };
-struct WriteDisk : OperationEvent<Operation::kWrite> { static constexpr const char* kName = "WriteDisk"; };
-struct CreateSnapshot : OperationEvent<Operation::kCreate> { static constexpr const char* kName = "CreateSnapshot"; };
-struct DeleteSnapshot : OperationEvent<Operation::kDelete> { static constexpr const char* kName = "DeleteSnapshot"; };
-struct RevertToSnapshot : OperationEvent<Operation::kRevert> { static constexpr const char* kName = "RevertToSnapshot"; };
+struct Start : OperationEvent<Operation::kStart> {
+  static constexpr const char* kName = "Start";
+};
+struct Shutdown : OperationEvent<Operation::kShutdown> {
+  static constexpr const char* kName = "Shutdown";
+};
+struct Pause : OperationEvent<Operation::kPause> {
+  static constexpr const char* kName = "Pause";
+};
+struct Resume : OperationEvent<Operation::kResume> {
+  static constexpr const char* kName = "Resume";
+};
+struct WriteDisk : OperationEvent<Operation::kWrite> {
+  static constexpr const char* kName = "WriteDisk";
+};
+struct CreateSnapshot : OperationEvent<Operation::kCreate> {
+  static constexpr const char* kName = "CreateSnapshot";
+};
+struct DeleteSnapshot : OperationEvent<Operation::kDelete> {
+  static constexpr const char* kName = "DeleteSnapshot";
+};
+struct RevertToSnapshot : OperationEvent<Operation::kRevert> {
+  static constexpr const char* kName = "RevertToSnapshot";
+};
 // Settling events: move to the state an operation's outcome prescribes.
-struct EnterShutoff { static constexpr const char* kName = "EnterShutoff"; static constexpr int kOperation = -1; };
-struct EnterRunning { static constexpr const char* kName = "EnterRunning"; static constexpr int kOperation = -1; };
-struct EnterPaused { static constexpr const char* kName = "EnterPaused"; static constexpr int kOperation = -1; };
+struct EnterShutoff {
+  static constexpr const char* kName = "EnterShutoff";
+  static constexpr int kOperation = -1;
+};
+struct EnterRunning {
+  static constexpr const char* kName = "EnterRunning";
+  static constexpr int kOperation = -1;
+};
+struct EnterPaused {
+  static constexpr const char* kName = "EnterPaused";
+  static constexpr int kOperation = -1;
+};
 
 struct PowerFront : msm::front::state_machine_def<PowerFront> {
   using no_exception_thrown = int;  // nothing here throws: skip MSM's try/catch
@@ -45,11 +69,19 @@ struct PowerFront : msm::front::state_machine_def<PowerFront> {
   struct PowerStateDef : msm::front::state<> {
     static constexpr PowerState kPower = power;
     template <class Event, class Fsm>
-    void on_entry(const Event&, Fsm& fsm) { fsm.power = power; }
+    void on_entry(const Event&, Fsm& fsm) {
+      fsm.power = power;
+    }
   };
-  struct Shutoff : PowerStateDef<PowerState::kShutoff> { static constexpr const char* kName = "Shutoff"; };
-  struct Running : PowerStateDef<PowerState::kRunning> { static constexpr const char* kName = "Running"; };
-  struct Paused : PowerStateDef<PowerState::kPaused> { static constexpr const char* kName = "Paused"; };
+  struct Shutoff : PowerStateDef<PowerState::kShutoff> {
+    static constexpr const char* kName = "Shutoff";
+  };
+  struct Running : PowerStateDef<PowerState::kRunning> {
+    static constexpr const char* kName = "Running";
+  };
+  struct Paused : PowerStateDef<PowerState::kPaused> {
+    static constexpr const char* kName = "Paused";
+  };
   using initial_state = Shutoff;
 
   // ---- Guards: ask the rules profile (which keeps its plan or its refusal) ---------
@@ -65,43 +97,52 @@ struct PowerFront : msm::front::state_machine_def<PowerFront> {
   template <Operation op>
   struct PerformDef {
     template <class Evt, class Fsm, class Src, class Tgt>
-    void operator()(const Evt&, Fsm& fsm, Src&, Tgt&) { fsm.hooks->Perform(op); }
+    void operator()(const Evt&, Fsm& fsm, Src&, Tgt&) {
+      fsm.hooks->Perform(op);
+    }
   };
-  struct TakeSnapshot : PerformDef<Operation::kCreate> { static constexpr const char* kName = "TakeSnapshot"; };
-  struct RemoveSnapshot : PerformDef<Operation::kDelete> { static constexpr const char* kName = "RemoveSnapshot"; };
-  struct RestoreSnapshot : PerformDef<Operation::kRevert> { static constexpr const char* kName = "RestoreSnapshot"; };
-  struct GuestWrite : PerformDef<Operation::kWrite> { static constexpr const char* kName = "GuestWrite"; };
+  struct TakeSnapshot : PerformDef<Operation::kCreate> {
+    static constexpr const char* kName = "TakeSnapshot";
+  };
+  struct RemoveSnapshot : PerformDef<Operation::kDelete> {
+    static constexpr const char* kName = "RemoveSnapshot";
+  };
+  struct RestoreSnapshot : PerformDef<Operation::kRevert> {
+    static constexpr const char* kName = "RestoreSnapshot";
+  };
+  struct GuestWrite : PerformDef<Operation::kWrite> {
+    static constexpr const char* kName = "GuestWrite";
+  };
 
-// ---- Transition table ---------------------------------------------------------------
+  // ---- Transition table ---------------------------------------------------------------
   struct transition_table : mpl::vector24<
-      //  Start     Event             Next      Action           Guard
-      Row<Shutoff,  Start,            Running,  none,            RulesAllow>   ,
-      Row<Running,  Shutdown,         Shutoff,  none,            RulesAllow>   ,
-      Row<Paused,   Shutdown,         Shutoff,  none,            RulesAllow>   ,
-      Row<Running,  Pause,            Paused,   none,            RulesAllow>   ,
-      Row<Paused,   Resume,           Running,  none,            RulesAllow>   ,
-      Row<Paused,   Pause,            none,     none,            RulesAllow>   ,  // qemu: a no-op
-      // snapshot operations: internal transitions, the profile decides
-      Row<Shutoff,  CreateSnapshot,   none,     TakeSnapshot,    RulesAllow>   ,
-      Row<Running,  CreateSnapshot,   none,     TakeSnapshot,    RulesAllow>   ,
-      Row<Paused,   CreateSnapshot,   none,     TakeSnapshot,    RulesAllow>   ,
-      Row<Shutoff,  DeleteSnapshot,   none,     RemoveSnapshot,  RulesAllow>   ,
-      Row<Running,  DeleteSnapshot,   none,     RemoveSnapshot,  RulesAllow>   ,
-      Row<Paused,   DeleteSnapshot,   none,     RemoveSnapshot,  RulesAllow>   ,
-      Row<Shutoff,  RevertToSnapshot, none,     RestoreSnapshot, RulesAllow>   ,
-      Row<Running,  RevertToSnapshot, none,     RestoreSnapshot, RulesAllow>   ,
-      Row<Paused,   RevertToSnapshot, none,     RestoreSnapshot, RulesAllow>   ,
-      Row<Shutoff,  WriteDisk,        none,     GuestWrite,      none>,
-      Row<Running,  WriteDisk,        none,     GuestWrite,      none>,
-      Row<Paused,   WriteDisk,        none,     GuestWrite,      none>,
-      // settling after revert / halt: the outcome names the state
-      Row<Shutoff,  EnterRunning,     Running,  none,            none>,
-      Row<Shutoff,  EnterPaused,      Paused,   none,            none>,
-      Row<Running,  EnterShutoff,     Shutoff,  none,            none>,
-      Row<Running,  EnterPaused,      Paused,   none,            none>,
-      Row<Paused,   EnterShutoff,     Shutoff,  none,            none>,
-      Row<Paused,   EnterRunning,     Running,  none,            none>
-  > {};
+                                //  Start     Event             Next      Action           Guard
+                                Row<Shutoff, Start, Running, none, RulesAllow>,
+                                Row<Running, Shutdown, Shutoff, none, RulesAllow>,
+                                Row<Paused, Shutdown, Shutoff, none, RulesAllow>,
+                                Row<Running, Pause, Paused, none, RulesAllow>,
+                                Row<Paused, Resume, Running, none, RulesAllow>,
+                                Row<Paused, Pause, none, none, RulesAllow>,  // qemu: a no-op
+                                // snapshot operations: internal transitions, the profile decides
+                                Row<Shutoff, CreateSnapshot, none, TakeSnapshot, RulesAllow>,
+                                Row<Running, CreateSnapshot, none, TakeSnapshot, RulesAllow>,
+                                Row<Paused, CreateSnapshot, none, TakeSnapshot, RulesAllow>,
+                                Row<Shutoff, DeleteSnapshot, none, RemoveSnapshot, RulesAllow>,
+                                Row<Running, DeleteSnapshot, none, RemoveSnapshot, RulesAllow>,
+                                Row<Paused, DeleteSnapshot, none, RemoveSnapshot, RulesAllow>,
+                                Row<Shutoff, RevertToSnapshot, none, RestoreSnapshot, RulesAllow>,
+                                Row<Running, RevertToSnapshot, none, RestoreSnapshot, RulesAllow>,
+                                Row<Paused, RevertToSnapshot, none, RestoreSnapshot, RulesAllow>,
+                                Row<Shutoff, WriteDisk, none, GuestWrite, none>,
+                                Row<Running, WriteDisk, none, GuestWrite, none>,
+                                Row<Paused, WriteDisk, none, GuestWrite, none>,
+                                // settling after revert / halt: the outcome names the state
+                                Row<Shutoff, EnterRunning, Running, none, none>,
+                                Row<Shutoff, EnterPaused, Paused, none, none>,
+                                Row<Running, EnterShutoff, Shutoff, none, none>,
+                                Row<Running, EnterPaused, Paused, none, none>,
+                                Row<Paused, EnterShutoff, Shutoff, none, none>,
+                                Row<Paused, EnterRunning, Running, none, none>> {};
 
   // A refused event is a verdict, never an assertion: the hooks record the error class
   // (the guard's refusal, or operation-invalid for a power step in the wrong state).
@@ -117,9 +158,13 @@ struct PowerFront : msm::front::state_machine_def<PowerFront> {
 using Machine = msm::back::state_machine<PowerFront>;
 
 template <class T, class = void>
-struct NameOf { static std::string Get() { return "none"; } };
+struct NameOf {
+  static std::string Get() { return "none"; }
+};
 template <class T>
-struct NameOf<T, std::void_t<decltype(T::kName)>> { static std::string Get() { return T::kName; } };
+struct NameOf<T, std::void_t<decltype(T::kName)>> {
+  static std::string Get() { return T::kName; }
+};
 
 // MSM marks internal transitions (Row<..., none, ...>) by their row tag; their Target
 // type is the source state.
@@ -134,8 +179,9 @@ struct RowPrinter {
   template <class R>
   void operator()(msm::wrap<R>) const {
     rows->push_back({NameOf<typename R::Source>::Get(), NameOf<typename R::Evt>::Get(),
-                     kIsInternal<R> ? std::string("none") : NameOf<typename R::Target>::Get(), NameOf<typename R::Action>::Get(),
-                     NameOf<typename R::Guard>::Get(), R::Evt::kOperation});
+                     kIsInternal<R> ? std::string("none") : NameOf<typename R::Target>::Get(),
+                     NameOf<typename R::Action>::Get(), NameOf<typename R::Guard>::Get(),
+                     R::Evt::kOperation});
   }
 };
 

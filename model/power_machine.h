@@ -24,8 +24,17 @@ enum class Operation { kStart, kShutdown, kPause, kResume, kWrite, kCreate, kDel
 
 // The events the machine understands: one per operation plus the settling events.
 enum class PowerEvent {
-  kStart, kShutdown, kPause, kResume, kWriteDisk, kCreateSnapshot, kDeleteSnapshot,
-  kRevertToSnapshot, kEnterShutoff, kEnterRunning, kEnterPaused,
+  kStart,
+  kShutdown,
+  kPause,
+  kResume,
+  kWriteDisk,
+  kCreateSnapshot,
+  kDeleteSnapshot,
+  kRevertToSnapshot,
+  kEnterShutoff,
+  kEnterRunning,
+  kEnterPaused,
 };
 
 // What guards, actions and no_transition call (implemented in power_dispatch.cc).

@@ -38,9 +38,9 @@ namespace {
 Status LookupFirst(const Domain& d, const std::string& name) {
   if (d.forest.Find(name, d.profile) != kNoNode) return Status::Ok();
   // §8 common: unknown name -> no-domain-snapshot (vbox: operation-invalid)
-  return UnknownSnapshot(d.profile == Profile::kVbox ? ErrorClass::kOperationInvalid
-                                                     : ErrorClass::kNoDomainSnapshot,
-                         name);
+  return UnknownSnapshot(
+      d.profile == Profile::kVbox ? ErrorClass::kOperationInvalid : ErrorClass::kNoDomainSnapshot,
+      name);
 }
 
 // Evidence over section 8's common power row for `test` (scenario
@@ -80,17 +80,20 @@ std::optional<ErrorClass> CommonPowerRefusal(Operation op, PowerState state) {
   // §8 common: power steps in the wrong state -> operation-invalid.
   switch (op) {
     case Operation::kStart:
-      return state == PowerState::kShutoff ? std::nullopt : std::optional(ErrorClass::kOperationInvalid);
+      return state == PowerState::kShutoff ? std::nullopt
+                                           : std::optional(ErrorClass::kOperationInvalid);
     case Operation::kShutdown:
-      return state != PowerState::kShutoff ? std::nullopt : std::optional(ErrorClass::kOperationInvalid);
+      return state != PowerState::kShutoff ? std::nullopt
+                                           : std::optional(ErrorClass::kOperationInvalid);
     case Operation::kPause:
-      return state == PowerState::kRunning ? std::nullopt : std::optional(ErrorClass::kOperationInvalid);
+      return state == PowerState::kRunning ? std::nullopt
+                                           : std::optional(ErrorClass::kOperationInvalid);
     case Operation::kResume:
-      return state == PowerState::kPaused ? std::nullopt : std::optional(ErrorClass::kOperationInvalid);
+      return state == PowerState::kPaused ? std::nullopt
+                                          : std::optional(ErrorClass::kOperationInvalid);
     case Operation::kWrite:
       return std::nullopt;  // §8 common: write is allowed in every power state
-    default:
-      break;
+    default: break;
   }
   return std::nullopt;
 }

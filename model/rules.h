@@ -46,7 +46,7 @@ Status CheckDelete(const Domain& d, PowerState state, const scenario::Delete& c,
 Status CheckRevert(const Domain& d, PowerState state, const scenario::Revert& c, RevertPlan* plan);
 
 // Per-profile halves (common libvirt entry-point checks have already passed).
-#define SNAPSIM_DECLARE_PROFILE_RULES(ns)                                                     \
+#define SNAPSIM_DECLARE_PROFILE_RULES(ns)                                                      \
   namespace ns {                                                                               \
   std::optional<ErrorClass> PowerRefusal(Operation op, PowerState state);                      \
   std::string Accepts(Operation op);                                                           \

@@ -37,14 +37,16 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   }
   // §8 esx create: duplicate name -> operation-invalid
   if (d.forest.Find(c.name, Profile::kEsx) != kNoNode) {
-    return Refuse(ErrorClass::kOperationInvalid, fmt::format("Snapshot '{}' already exists", c.name));
+    return Refuse(ErrorClass::kOperationInvalid,
+                  fmt::format("Snapshot '{}' already exists", c.name));
   }
   // §8 esx create: a 33rd snapshot in one root-to-leaf chain -> internal-error
   const NodeId parent = d.forest.current();
   const int depth = 1 + (parent == kNoNode ? 0 : d.forest.Depth(parent));
   if (depth > kEsxChainLimit) {
-    return Refuse(ErrorClass::kInternalError,
-                  fmt::format("Could not create snapshot: chain of {} exceeds {}", depth, kEsxChainLimit));
+    return Refuse(
+        ErrorClass::kInternalError,
+        fmt::format("Could not create snapshot: chain of {} exceeds {}", depth, kEsxChainLimit));
   }
   // §8 esx create: memory when running or paused unless `memory: no` or `disk-only`;
   // recorded running/paused with memory, else shutoff. `quiesce` changes nothing.

@@ -70,7 +70,8 @@ std::string Accepts(Operation op) {
 Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, CreatePlan* p) {
   const bool external = c.disk_only || c.location == scenario::Location::kExternal;
   // §8 qemu create: quiesce without disk-only -> invalid-arg
-  if (c.quiesce && !c.disk_only) return Refuse(ErrorClass::kInvalidArg, "quiesce requires disk-only");
+  if (c.quiesce && !c.disk_only)
+    return Refuse(ErrorClass::kInvalidArg, "quiesce requires disk-only");
   // Evidence over §8 ("`memory: yes` on a shut-off domain: operation-unsupported (to be
   // confirmed on the real driver)"): libvirt 9.0's snapshot XML parser refuses it,
   // xml-error "memory state cannot be saved with offline or disk-only snapshot", before
@@ -87,7 +88,8 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   }
   // §8 qemu create: duplicate name -> operation-failed
   if (d.forest.Find(c.name, Profile::kQemu) != kNoNode) {
-    return Refuse(ErrorClass::kOperationFailed, fmt::format("domain moment {} already exists", c.name));
+    return Refuse(ErrorClass::kOperationFailed,
+                  fmt::format("domain moment {} already exists", c.name));
   }
   // §8 qemu create: internal on an active domain always has memory; memory: no -> op-unsupported
   if (!external && IsActive(s) && c.memory == scenario::MemoryMode::kNo) {
@@ -144,7 +146,8 @@ Status CheckDelete(const Domain& d, PowerState s, const scenario::Delete& c, Del
 
 Status CheckRevert(const Domain& d, PowerState s, const scenario::Revert& c, RevertPlan* p) {
   // §8 common: suppress-power-on exists only on esx -> invalid-arg
-  if (c.suppress_power_on) return Refuse(ErrorClass::kInvalidArg, "unsupported flags (suppress-power-on)");
+  if (c.suppress_power_on)
+    return Refuse(ErrorClass::kInvalidArg, "unsupported flags (suppress-power-on)");
   // §8 qemu revert: unknown name -> no-domain-snapshot
   const NodeId target = d.forest.Find(c.name, Profile::kQemu);
   if (target == kNoNode) return UnknownSnapshot(ErrorClass::kNoDomainSnapshot, c.name);
@@ -161,7 +164,9 @@ Status CheckRevert(const Domain& d, PowerState s, const scenario::Revert& c, Rev
     p->after = paused ? PowerState::kPaused : PowerState::kRunning;
   } else {
     // §8 qemu revert internal, shut off: shutoff unless running/paused boot it fresh
-    p->after = c.running ? PowerState::kRunning : c.paused ? PowerState::kPaused : PowerState::kShutoff;
+    p->after = c.running  ? PowerState::kRunning
+               : c.paused ? PowerState::kPaused
+                          : PowerState::kShutoff;
   }
   return Status::Ok();
 }

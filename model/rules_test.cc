@@ -12,9 +12,11 @@ std::optional<ErrorClass> PowerRefusal(Operation op, PowerState state) {
 
 std::string Accepts(Operation op) {
   switch (op) {
-    case Operation::kCreate: return "halt, quiesce, memory (no effect); duplicate -> operation-failed";
+    case Operation::kCreate:
+      return "halt, quiesce, memory (no effect); duplicate -> operation-failed";
     case Operation::kDelete: return "children, children-only; metadata-only -> invalid-arg";
-    case Operation::kRevert: return "running, paused, force; active -> shut-off snapshot ends shutoff";
+    case Operation::kRevert:
+      return "running, paused, force; active -> shut-off snapshot ends shutoff";
     default: return "ok";
   }
 }
@@ -26,7 +28,8 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   }
   // §8 test create: duplicate name -> operation-failed
   if (d.forest.Find(c.name, Profile::kTest) != kNoNode) {
-    return Refuse(ErrorClass::kOperationFailed, fmt::format("domain moment {} already exists", c.name));
+    return Refuse(ErrorClass::kOperationFailed,
+                  fmt::format("domain moment {} already exists", c.name));
   }
   // §8 test create: any power state; quiesce and memory accepted with no effect;
   // §8 common: the recorded state is the power state when taken.
@@ -51,7 +54,8 @@ Status CheckDelete(const Domain& d, PowerState s, const scenario::Delete& c, Del
 
 Status CheckRevert(const Domain& d, PowerState s, const scenario::Revert& c, RevertPlan* p) {
   // §8 common: suppress-power-on exists only on esx -> invalid-arg
-  if (c.suppress_power_on) return Refuse(ErrorClass::kInvalidArg, "unsupported flags (suppress-power-on)");
+  if (c.suppress_power_on)
+    return Refuse(ErrorClass::kInvalidArg, "unsupported flags (suppress-power-on)");
   // §8 common: unknown name -> no-domain-snapshot
   const NodeId target = d.forest.Find(c.name, Profile::kTest);
   if (target == kNoNode) return UnknownSnapshot(ErrorClass::kNoDomainSnapshot, c.name);

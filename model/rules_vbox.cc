@@ -33,8 +33,9 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   const NodeId parent = d.forest.current();
   const int depth = 1 + (parent == kNoNode ? 0 : d.forest.Depth(parent));
   if (depth > kVboxChainLimit) {
-    return Refuse(ErrorClass::kInternalError,
-                  fmt::format("could not take snapshot: depth {} exceeds {}", depth, kVboxChainLimit));
+    return Refuse(
+        ErrorClass::kInternalError,
+        fmt::format("could not take snapshot: depth {} exceeds {}", depth, kVboxChainLimit));
   }
   // VirtualBox keeps one root: a new snapshot is the current one's child. With no current
   // snapshot the forest is always empty under these rules (docs/model.md, Decisions);
@@ -65,10 +66,12 @@ Status CheckDelete(const Domain& d, PowerState s, const scenario::Delete& c, Del
   if (c.children) return Status::Ok();
   const SnapshotNode& node = d.forest.node(target);
   // §8 vbox delete: more than one child -> internal-error
-  if (node.children.size() > 1) return Refuse(ErrorClass::kInternalError, "could not delete snapshot: more than one child");
+  if (node.children.size() > 1)
+    return Refuse(ErrorClass::kInternalError, "could not delete snapshot: more than one child");
   // §8 vbox delete: current with a child -> internal-error
   if (d.forest.current() == target && !node.children.empty()) {
-    return Refuse(ErrorClass::kInternalError, "could not delete snapshot: current snapshot has a child");
+    return Refuse(ErrorClass::kInternalError,
+                  "could not delete snapshot: current snapshot has a child");
   }
   // §8 vbox delete: metadata-only on a snapshot with children -> internal-error
   if (c.metadata_only && !node.children.empty()) {

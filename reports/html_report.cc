@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "reports/portability.h"
 #include "core/xml_escape.h"
+#include "reports/portability.h"
 
 namespace snapsim::reports {
 namespace {
@@ -18,7 +18,8 @@ table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }
 th { background: #f4f4f4; }
 td.pass { background: #dff5e1; } td.fail { background: #fbdcdc; }
-td.skip { background: #f1f1f1; color: #666; } td.known { background: #efe6fb; } td.na { color: #bbb; } td.error { background: #fde9c8; }
+td.skip { background: #f1f1f1; color: #666; } td.known { background: #efe6fb; }
+td.na { color: #bbb; } td.error { background: #fde9c8; }
 td.ok { background: #eef7ee; } td.err { background: #fff4e5; }
 details summary { cursor: pointer; } pre { white-space: pre-wrap; margin: 0.3em 0; }
 .small { font-size: 12px; color: #555; }
@@ -29,8 +30,7 @@ std::string VerdictCell(const simulator::ScenarioResult& r) {
   if (r.verdict == simulator::Verdict::kSkip && r.profile_not_implemented) {
     return "<td class=\"na\" title=\"" + XmlEscape(r.reason) + "\">n/a</td>";
   }
-  static const char* kClass[simulator::kVerdictCount] = {"pass", "fail", "skip", "error",
-                                                         "known"};
+  static const char* kClass[simulator::kVerdictCount] = {"pass", "fail", "skip", "error", "known"};
   std::string cell = fmt::format("<td class=\"{}\">{}", kClass[static_cast<int>(r.verdict)],
                                  simulator::VerdictName(r.verdict));
   if (!r.finding.empty()) cell += " " + XmlEscape(r.finding);
@@ -75,10 +75,11 @@ void ScenarioMatrix(const std::vector<simulator::ScenarioResult>& results, std::
 }
 
 void PortabilityTable(std::string& out) {
-  out += "<h2>Portability: what each profile's model does</h2>\n"
-         "<p class=\"small\">Each row starts a fresh domain, runs the setup, then the "
-         "operation. Cells show the outcome and the state after it.</p>\n"
-         "<table>\n<tr><th>situation</th><th>setup</th>";
+  out +=
+      "<h2>Portability: what each profile's model does</h2>\n"
+      "<p class=\"small\">Each row starts a fresh domain, runs the setup, then the "
+      "operation. Cells show the outcome and the state after it.</p>\n"
+      "<table>\n<tr><th>situation</th><th>setup</th>";
   for (Profile p : kAllProfiles) out += fmt::format("<th>{}</th>", ProfileName(p));
   out += "</tr>\n";
   for (const PortabilityRow& row : PortabilityMatrix()) {
@@ -99,14 +100,16 @@ std::string HtmlReport(uint64_t seed, const std::vector<simulator::ScenarioResul
                        bool incomplete) {
   std::array<int, simulator::kVerdictCount> counts{};
   for (const auto& r : results) ++counts[static_cast<int>(r.verdict)];
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    "<title>snapsim conformance</title><style>";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<title>snapsim conformance</title><style>";
   out += kStyle;
   out += "</style></head><body>\n<h1>snapsim conformance report</h1>\n";
   out += fmt::format(
       "<p>seed {} &middot; {} cases: {} pass, {} fail, {} skip, {} error, {} known</p>\n", seed,
       results.size(), counts[0], counts[1], counts[2], counts[3], counts[4]);
-  if (incomplete) out += "<p><b>Incomplete:</b> the run was interrupted before every case ran.</p>\n";
+  if (incomplete)
+    out += "<p><b>Incomplete:</b> the run was interrupted before every case ran.</p>\n";
   ScenarioMatrix(results, out);
   PortabilityTable(out);
   return out + "</body></html>\n";

@@ -19,8 +19,7 @@ void WriteCase(const simulator::ScenarioResult& r, std::string& out) {
                      XmlEscape(r.backend), ProfileName(r.profile), XmlEscape(r.path),
                      XmlEscape(r.path));
   switch (r.verdict) {
-    case simulator::Verdict::kPass:
-      break;
+    case simulator::Verdict::kPass: break;
     case simulator::Verdict::kSkip:
       out += fmt::format("      <skipped message=\"{}\"/>\n", XmlEscape(r.reason));
       break;
@@ -43,9 +42,9 @@ void WriteCase(const simulator::ScenarioResult& r, std::string& out) {
     case simulator::Verdict::kFail:
       for (const simulator::Failure& f : r.failures) {
         const std::string line = simulator::FormatFailure(r, f);
-        out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}\n{}</failure>\n",
-                           XmlEscape(line), XmlEscape(f.kind), XmlEscape(line),
-                           XmlEscape(r.replay));
+        out +=
+            fmt::format("      <failure message=\"{}\" type=\"{}\">{}\n{}</failure>\n",
+                        XmlEscape(line), XmlEscape(f.kind), XmlEscape(line), XmlEscape(r.replay));
       }
       break;
   }
@@ -61,7 +60,8 @@ std::string JunitReport(const std::vector<simulator::ScenarioResult>& results, b
     suite.cases.push_back(&r);
     suite.failures += r.verdict == simulator::Verdict::kFail;
     suite.errors += r.verdict == simulator::Verdict::kBackendFailure;
-    suite.skipped += r.verdict == simulator::Verdict::kSkip || r.verdict == simulator::Verdict::kKnown;
+    suite.skipped +=
+        r.verdict == simulator::Verdict::kSkip || r.verdict == simulator::Verdict::kKnown;
   }
   int tests = 0, failures = 0, errors = 0, skipped = 0;
   for (const auto& [name, suite] : suites) {
@@ -80,8 +80,9 @@ std::string JunitReport(const std::vector<simulator::ScenarioResult>& results, b
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
         XmlEscape(name), suite.cases.size(), suite.failures, suite.errors, suite.skipped);
     if (incomplete) {
-      out += "    <properties><property name=\"incomplete\" value=\"interrupted before every "
-             "case ran\"/></properties>\n";
+      out +=
+          "    <properties><property name=\"incomplete\" value=\"interrupted before every "
+          "case ran\"/></properties>\n";
     }
     for (const auto* r : suite.cases) WriteCase(*r, out);
     out += "  </testsuite>\n";

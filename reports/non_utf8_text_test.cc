@@ -27,12 +27,15 @@ std::vector<ScenarioResult> ResultsWithBadBytes() {
     r.name = "snap\xFFshot";
     r.backend = "libvirt:test:///\xC0\xAF";
     r.replay = "snapsim run scenarios/snap\xFFshot.yaml";
-    r.events.push_back({1, 4, "create\xED\xA0\x80", "ok\x01", "no-domain\x1Fsnapshot", "\xF4\x90",
-                        false});
+    r.events.push_back(
+        {1, 4, "create\xED\xA0\x80", "ok\x01", "no-domain\x1Fsnapshot", "\xF4\x90", false});
   }
   results[0].verdict = Verdict::kFail;
-  results[0].failures.push_back({{"scenarios/snap\xFFshot.yaml", 4, 5}, 1, "create\xFE",
-                                 "divergence\x02", "model: ok \xEF\xBF\xBF",
+  results[0].failures.push_back({{"scenarios/snap\xFFshot.yaml", 4, 5},
+                                 1,
+                                 "create\xFE",
+                                 "divergence\x02",
+                                 "model: ok \xEF\xBF\xBF",
                                  "internal-error: image /tmp/\xE9t\xE9.qcow2\x1B[31m"});
   results[1].verdict = Verdict::kSkip;
   results[1].reason = "cannot run \xFF profile";

@@ -45,34 +45,49 @@ const std::vector<Situation>& Situations() {
       {"create a snapshot while running", kOn, {}, S{"A"}},
       {"create a snapshot while paused", PowerState::kPaused, {}, S{"A"}},
       {"create with a name that exists", kOff, {S{"A"}}, S{"A"}},
-      {"create disk-only while running", kOn, {}, CreateWith("A", [](S& c) { c.disk_only = true; })},
-      {"create without memory while running", kOn, {},
+      {"create disk-only while running",
+       kOn,
+       {},
+       CreateWith("A", [](S& c) { c.disk_only = true; })},
+      {"create without memory while running",
+       kOn,
+       {},
        CreateWith("A", [](S& c) { c.memory = scenario::MemoryMode::kNo; })},
       {"create and halt while running", kOn, {}, CreateWith("A", [](S& c) { c.halt = true; })},
       {"delete the current snapshot while running", kOn, {S{"A"}, S{"B"}}, D{"B"}},
       {"delete the current snapshot while shut off", kOff, {S{"A"}, S{"B"}}, D{"B"}},
       {"delete a snapshot with a child while shut off", kOff, {S{"A"}, S{"B"}, S{"C"}}, D{"B"}},
-      {"delete a snapshot with two children", kOff,
-       {S{"A"}, S{"B"}, R{"A"}, S{"C"}}, D{"A"}},
-      {"delete with children", kOff, {S{"A"}, S{"B"}, S{"C"}},
+      {"delete a snapshot with two children", kOff, {S{"A"}, S{"B"}, R{"A"}, S{"C"}}, D{"A"}},
+      {"delete with children",
+       kOff,
+       {S{"A"}, S{"B"}, S{"C"}},
        DeleteWith("B", [](D& d) { d.children = true; })},
-      {"delete children only", kOff, {S{"A"}, S{"B"}, S{"C"}},
+      {"delete children only",
+       kOff,
+       {S{"A"}, S{"B"}, S{"C"}},
        DeleteWith("A", [](D& d) { d.children_only = true; })},
-      {"delete metadata only", kOff, {S{"A"}}, DeleteWith("A", [](D& d) { d.metadata_only = true; })},
+      {"delete metadata only",
+       kOff,
+       {S{"A"}},
+       DeleteWith("A", [](D& d) { d.metadata_only = true; })},
       {"delete an unknown snapshot", kOff, {}, D{"nosuch"}},
       {"revert while running", kOn, {S{"A"}, S{"B"}}, R{"A"}},
-      {"revert to a running snapshot while shut off", kOn,
-       {S{"A"}, scenario::Shutdown{}}, R{"A"}},
-      {"revert to a shut-off snapshot while running", kOff,
-       {S{"A"}, scenario::Start{}}, R{"A"}},
-      {"revert with --running to a shut-off snapshot", kOff, {S{"A"}},
+      {"revert to a running snapshot while shut off", kOn, {S{"A"}, scenario::Shutdown{}}, R{"A"}},
+      {"revert to a shut-off snapshot while running", kOff, {S{"A"}, scenario::Start{}}, R{"A"}},
+      {"revert with --running to a shut-off snapshot",
+       kOff,
+       {S{"A"}},
        RevertWith("A", [](R& r) { r.running = true; })},
-      {"revert with --paused while running", kOn, {S{"A"}},
+      {"revert with --paused while running",
+       kOn,
+       {S{"A"}},
        RevertWith("A", [](R& r) { r.paused = true; })},
       {"revert with --force", kOn, {S{"A"}}, RevertWith("A", [](R& r) { r.force = true; })},
       {"revert to an unknown snapshot", kOff, {}, R{"nosuch"}},
-      {"discard (revert, then delete with children) while running", kOn,
-       {S{"A"}, S{"B"}}, DeleteWith("A", [](D& d) { d.discard = true; })},
+      {"discard (revert, then delete with children) while running",
+       kOn,
+       {S{"A"}, S{"B"}},
+       DeleteWith("A", [](D& d) { d.discard = true; })},
   };
   return situations;
 }
@@ -104,8 +119,8 @@ std::vector<PortabilityRow> PortabilityMatrix() {
       for (const Action& step : s.setup) {
         status = model.Apply(step);
         if (!status.ok()) {
-          row.cells[p].outcome = "setup " + Notation(step) + ": " +
-                                 std::string(ErrorClassName(status.error_class()));
+          row.cells[p].outcome =
+              "setup " + Notation(step) + ": " + std::string(ErrorClassName(status.error_class()));
           break;
         }
       }
@@ -113,8 +128,8 @@ std::vector<PortabilityRow> PortabilityMatrix() {
       status = model.Apply(s.operation);
       row.cells[p].ok = status.ok();
       row.cells[p].outcome = status.ok() ? "ok" : std::string(ErrorClassName(status.error_class()));
-      row.cells[p].after = simulator::FormatObservation(
-          {model.state(), model.current(), model.Forest()});
+      row.cells[p].after =
+          simulator::FormatObservation({model.state(), model.current(), model.Forest()});
     }
     rows.push_back(std::move(row));
   }

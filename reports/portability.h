@@ -17,8 +17,8 @@ struct PortabilityCell {
 };
 
 struct PortabilityRow {
-  std::string situation;  // "delete the current snapshot while running"
-  std::string setup;      // the steps before it, in scenario notation
+  std::string situation;                 // "delete the current snapshot while running"
+  std::string setup;                     // the steps before it, in scenario notation
   std::array<PortabilityCell, 4> cells;  // esx, qemu, vbox, test (kAllProfiles order)
 };
 

@@ -31,8 +31,12 @@ std::vector<ScenarioResult> Results() {
     }
   }
   results[1].verdict = Verdict::kFail;
-  results[1].failures.push_back({{"scenarios/esx/a.yaml", 4, 5}, 1, "create", "divergence",
-                                 "model: ok", "internal-error: <boom> & \x01"});
+  results[1].failures.push_back({{"scenarios/esx/a.yaml", 4, 5},
+                                 1,
+                                 "create",
+                                 "divergence",
+                                 "model: ok",
+                                 "internal-error: <boom> & \x01"});
   results[3].verdict = Verdict::kSkip;
   results[3].reason = "test:///default implements the test profile, not qemu";
   results[5].verdict = Verdict::kBackendFailure;
@@ -49,7 +53,8 @@ bool Balanced(const std::string& xml) {
     std::string tag = xml.substr(i + 1, end - i - 1);
     if (tag.empty() || tag[0] == '?' || tag[0] == '!') continue;
     if (tag.back() == '/') continue;
-    const std::string name = tag.substr(tag[0] == '/' ? 1 : 0, tag.find_first_of(" /", 1) - (tag[0] == '/' ? 1 : 0));
+    const std::string name =
+        tag.substr(tag[0] == '/' ? 1 : 0, tag.find_first_of(" /", 1) - (tag[0] == '/' ? 1 : 0));
     if (tag[0] == '/') {
       if (open.empty() || open.back() != name) return false;
       open.pop_back();

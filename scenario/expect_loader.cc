@@ -33,8 +33,8 @@ std::vector<RangeCheck> LoadRanges(const StepContext& context, const DiskSpec& d
                                    const Value& list) {
   std::vector<RangeCheck> ranges;
   for (const Value& item : context.reader.Items(list, "disk check")) {
-    std::vector<Entry> entries = context.reader.Entries(
-        item, {"offset", "length", "fill", "seed"}, "range check");
+    std::vector<Entry> entries =
+        context.reader.Entries(item, {"offset", "length", "fill", "seed"}, "range check");
     Range range = LoadRange(context, disk, FindEntry(entries, "offset"),
                             FindEntry(entries, "length"), item.mark, "range check");
     Content content = LoadContent(context, entries, item.mark, "range check");
@@ -68,7 +68,8 @@ std::vector<DiskCheck> LoadDiskChecks(const StepContext& context, const Value& v
       check.check = EqualsSnapshot{reader.Name(equals->value, "snapshot name")};
     } else {
       reader.Fail(body.mark, fmt::format("disk check for '{}' must be a list of ranges or "
-                                         "{{equals: SNAPSHOT}}", disk.name));
+                                         "{{equals: SNAPSHOT}}",
+                                         disk.name));
     }
     checks.push_back(std::move(check));
   }
@@ -79,18 +80,18 @@ std::vector<DiskCheck> LoadDiskChecks(const StepContext& context, const Value& v
 
 Expect LoadExpect(const StepContext& context, const Value& checks) {
   const YamlReader& reader = context.reader;
-  std::vector<Entry> entries = reader.Entries(checks, {"state", "current", "tree", "disk"},
-                                              "expect");
+  std::vector<Entry> entries =
+      reader.Entries(checks, {"state", "current", "tree", "disk"}, "expect");
   Expect expect;
   if (const Entry* state = FindEntry(entries, "state")) {
     expect.state =
         ParsePowerState(reader.OneOf(state->value, "state", {"shutoff", "running", "paused"}));
   }
   if (const Entry* current = FindEntry(entries, "current")) {
-    expect.current = current->value.node->IsNull()
-                         ? std::optional<std::string>()
-                         : std::optional<std::string>(
-                               reader.Name(current->value, "current snapshot name"));
+    expect.current =
+        current->value.node->IsNull()
+            ? std::optional<std::string>()
+            : std::optional<std::string>(reader.Name(current->value, "current snapshot name"));
   }
   if (const Entry* tree = FindEntry(entries, "tree")) {
     std::set<std::string> names;
@@ -132,14 +133,16 @@ Range LoadRange(const StepContext& context, const DiskSpec& disk, const Entry* o
                                                 length->value.node->scalar, kSectorBytes));
   }
   if (range.offset_bytes >= disk.size_bytes) {
-    reader.Fail(offset->value.mark,
-                fmt::format("{} starts past the end of disk '{}' (offset {}, disk size {})", what,
-                            disk.name, FormatSize(range.offset_bytes), FormatSize(disk.size_bytes)));
+    reader.Fail(
+        offset->value.mark,
+        fmt::format("{} starts past the end of disk '{}' (offset {}, disk size {})", what,
+                    disk.name, FormatSize(range.offset_bytes), FormatSize(disk.size_bytes)));
   }
   if (range.length_bytes > disk.size_bytes - range.offset_bytes) {
     reader.Fail(length->value.mark,
                 fmt::format("{} runs past the end of disk '{}' (offset {} + length {} > disk "
-                            "size {})", what, disk.name, FormatSize(range.offset_bytes),
+                            "size {})",
+                            what, disk.name, FormatSize(range.offset_bytes),
                             FormatSize(range.length_bytes), FormatSize(disk.size_bytes)));
   }
   return range;

@@ -17,11 +17,11 @@ size_t LineIndex::LineEnd(size_t line) const {
 TextPosition LineIndex::At(size_t offset) const {
   offset = std::min(offset, size_);
   // The last line starting at or before `offset`.
-  auto after = std::upper_bound(starts_.begin(), starts_.end(), offset,
-                                [this](size_t value, size_t start) {
-                                  ++comparisons_;
-                                  return value < start;
-                                });
+  auto after =
+      std::upper_bound(starts_.begin(), starts_.end(), offset, [this](size_t value, size_t start) {
+        ++comparisons_;
+        return value < start;
+      });
   const size_t line = static_cast<size_t>(after - starts_.begin()) - 1;
   return TextPosition{static_cast<int>(line) + 1, static_cast<int>(offset - starts_[line]) + 1};
 }

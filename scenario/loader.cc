@@ -39,8 +39,8 @@ DiskSpec LoadDiskSpec(const YamlReader& reader, const Value& item) {
   DiskSpec disk{reader.Name(name->value, "disk name"), reader.Size(size->value, "size")};
   // The format asks for alignment of writes only; a disk just needs room.
   if (disk.size_bytes == 0) {
-    reader.Fail(size->value.mark, fmt::format("disk size must be positive, found {}",
-                                              size->value.node->scalar));
+    reader.Fail(size->value.mark,
+                fmt::format("disk size must be positive, found {}", size->value.node->scalar));
   }
   return disk;
 }
@@ -48,9 +48,8 @@ DiskSpec LoadDiskSpec(const YamlReader& reader, const Value& item) {
 void LoadDomain(const YamlReader& reader, const Value& value, Scenario* scenario) {
   std::vector<Entry> entries = reader.Entries(value, {"state", "disks"}, "domain");
   if (const Entry* state = FindEntry(entries, "state")) {
-    scenario->initial_state =
-        *ParsePowerState(reader.OneOf(state->value, "domain state",
-                                      {"shutoff", "running", "paused"}));
+    scenario->initial_state = *ParsePowerState(
+        reader.OneOf(state->value, "domain state", {"shutoff", "running", "paused"}));
   }
   if (const Entry* disks = FindEntry(entries, "disks")) {
     std::vector<Value> items = reader.Items(disks->value, "domain.disks");
@@ -74,9 +73,9 @@ void LoadHeader(const YamlReader& reader, const Value& root, const std::vector<E
   if (version == nullptr) reader.Fail(root.mark, "missing 'snapsim: 1' (the format version)");
   std::string text = version->value.node->IsScalar() ? version->value.node->scalar : "";
   if (text != "1") {
-    reader.Fail(version->value.mark,
-                fmt::format("unsupported format version '{}' (this snapsim reads 'snapsim: 1')",
-                            text));
+    reader.Fail(
+        version->value.mark,
+        fmt::format("unsupported format version '{}' (this snapsim reads 'snapsim: 1')", text));
   }
   if (const Entry* name = FindEntry(entries, "name")) {
     scenario->name = reader.Name(name->value, "scenario name");
@@ -101,7 +100,8 @@ void LoadHeader(const YamlReader& reader, const Value& root, const std::vector<E
 Scenario LoadRoot(const YamlReader& reader, const Value& root, const std::string& path) {
   if (!root.node->IsMap()) {
     reader.Fail(root.mark, fmt::format("a scenario file must be a mapping (snapsim, hypervisor, "
-                                       "steps, ...), found {}", internal::DescribeNode(*root.node)));
+                                       "steps, ...), found {}",
+                                       internal::DescribeNode(*root.node)));
   }
   std::vector<Entry> entries = reader.Entries(
       root, {"snapsim", "name", "description", "hypervisor", "tags", "domain", "steps"},
@@ -127,10 +127,10 @@ Scenario LoadRoot(const YamlReader& reader, const Value& root, const std::string
 // YAML text is Unicode, and a scenario file must be UTF-8 (a byte order mark is allowed):
 // point at the first byte that is not.
 LoadError NotUtf8Error(const YamlReader& reader, std::string_view text, Utf8Problem problem) {
-  return LoadError{reader.WhereByte(problem.offset),
-                   fmt::format("not UTF-8: {} (byte 0x{:02X}); scenario files must be UTF-8 text",
-                               Utf8ErrorText(problem.error),
-                               static_cast<unsigned char>(text[problem.offset]))};
+  return LoadError{
+      reader.WhereByte(problem.offset),
+      fmt::format("not UTF-8: {} (byte 0x{:02X}); scenario files must be UTF-8 text",
+                  Utf8ErrorText(problem.error), static_cast<unsigned char>(text[problem.offset]))};
 }
 
 }  // namespace
@@ -140,8 +140,7 @@ std::string LoadError::ToString() const {
   return fmt::format("{}:{}:{}: error: {}", where.file, where.line, where.column, message);
 }
 
-std::variant<Scenario, LoadError> LoadScenarioText(std::string_view yaml,
-                                                   const std::string& path) {
+std::variant<Scenario, LoadError> LoadScenarioText(std::string_view yaml, const std::string& path) {
   YamlReader reader(path, yaml);
   if (const auto problem = FindInvalidUtf8(yaml)) {
     return NotUtf8Error(reader, yaml, *problem);
@@ -155,8 +154,7 @@ std::variant<Scenario, LoadError> LoadScenarioText(std::string_view yaml,
         reader.Fail(parse.mark, "one scenario per file: found a second YAML document");
       case internal::YamlParse::Outcome::kAlias:
         reader.Fail(parse.mark, "aliases (*name) are not supported in scenario files");
-      case internal::YamlParse::Outcome::kDocument:
-        break;
+      case internal::YamlParse::Outcome::kDocument: break;
     }
     return LoadRoot(reader, reader.ValueOf(parse.root), path);
   } catch (const internal::LoadFailure& failure) {
@@ -169,8 +167,8 @@ std::variant<Scenario, LoadError> LoadScenarioText(std::string_view yaml,
 std::variant<Scenario, LoadError> LoadScenarioFile(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return PathError(path, std::filesystem::exists(path, ec) ? "not a regular file"
-                                                             : "no such file");
+    return PathError(path,
+                     std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
   }
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;

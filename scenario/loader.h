@@ -22,8 +22,7 @@ struct LoadError {
 std::variant<Scenario, LoadError> LoadScenarioFile(const std::string& path);
 
 // Loads `yaml` as if read from `path` (used for error locations and the default name).
-std::variant<Scenario, LoadError> LoadScenarioText(std::string_view yaml,
-                                                   const std::string& path);
+std::variant<Scenario, LoadError> LoadScenarioText(std::string_view yaml, const std::string& path);
 
 // Expands command-line paths: a folder means every *.yaml below it (recursive), sorted by
 // path; a file is taken as given. A missing path, or a folder without any *.yaml, is an

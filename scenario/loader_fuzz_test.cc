@@ -47,15 +47,11 @@ void Mutate(std::string* text, const std::string& donor) {
       (*text)[at] = static_cast<char>((*text)[at] ^ *rc::gen::inRange(1, 256));
       break;
     case 1:  // replace a byte with one YAML cares about
-      (*text)[at] = *rc::gen::element(':', '-', ' ', '\n', '{', '}', '[', ']', ',', '"', '\'',
-                                      '#', '&', '*', '!', '|', '>', '\t', '\0', '?');
+      (*text)[at] = *rc::gen::element(':', '-', ' ', '\n', '{', '}', '[', ']', ',', '"', '\'', '#',
+                                      '&', '*', '!', '|', '>', '\t', '\0', '?');
       break;
-    case 2:
-      text->erase(at, span);
-      break;
-    case 3:
-      text->insert(at, text->substr(at, span));
-      break;
+    case 2: text->erase(at, span); break;
+    case 3: text->insert(at, text->substr(at, span)); break;
     default: {
       size_t from = *rc::gen::inRange<size_t>(0, donor.size());
       text->insert(at, donor.substr(from, span));

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -32,8 +32,7 @@ LoadError MustFail(std::string_view yaml) {
 
 TEST(Loader, SpecExampleLoadsToTheExpectedScenario) {
   auto loaded = LoadScenarioFile(kTestdata + "/valid/spec_example.yaml");
-  ASSERT_TRUE(std::holds_alternative<Scenario>(loaded))
-      << std::get<LoadError>(loaded).ToString();
+  ASSERT_TRUE(std::holds_alternative<Scenario>(loaded)) << std::get<LoadError>(loaded).ToString();
   const Scenario& s = std::get<Scenario>(loaded);
 
   Scenario expected;
@@ -47,10 +46,10 @@ TEST(Loader, SpecExampleLoadsToTheExpectedScenario) {
   expect.state = PowerState::kRunning;
   expect.current = std::optional<std::string>("B");
   expect.tree = Tree{{{"A", Tree{{{"B", Tree{}}}}}}};
-  expect.disks = {DiskCheck{"vda",
-                            std::vector<RangeCheck>{{0, 1ull << 20, Fill{0xA1}, {}},
-                                                    {2ull << 20, 4096, Fill{0xC3}, {}}},
-                            {}}};
+  expect.disks = {DiskCheck{
+      "vda",
+      std::vector<RangeCheck>{{0, 1ull << 20, Fill{0xA1}, {}}, {2ull << 20, 4096, Fill{0xC3}, {}}},
+      {}}};
   expected.steps = {
       Step{Write{"vda", 0, 1ull << 20, Fill{0xA1}}, {}, {}},
       Step{Create{"A"}, {}, {}},
@@ -144,8 +143,9 @@ steps:
   EXPECT_EQ(std::get<Write>(s.steps[0].action), (Write{"sdb", 512, 1024, Fill{7}}));
   EXPECT_EQ(std::get<Write>(s.steps[1].action), (Write{"sda", 1ull << 20, 1ull << 20, Seed{16}}));
   // The last sector of sdb is fine; one more is past the end.
-  MustLoad("snapsim: 1\nhypervisor: esx\ndomain: {disks: [{name: a, size: 1MiB}]}\n"
-           "steps: [{write: {offset: 1023KiB, length: 1KiB, fill: 0}}]\n");
+  MustLoad(
+      "snapsim: 1\nhypervisor: esx\ndomain: {disks: [{name: a, size: 1MiB}]}\n"
+      "steps: [{write: {offset: 1023KiB, length: 1KiB, fill: 0}}]\n");
   LoadError error = MustFail(
       "snapsim: 1\nhypervisor: esx\ndomain: {disks: [{name: a, size: 1MiB}]}\n"
       "steps: [{write: {offset: 1023KiB, length: 1536, fill: 0}}]\n");
@@ -214,8 +214,7 @@ TEST(Loader, EveryValidExampleLoads) {
   int count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(kTestdata + "/valid")) {
     auto loaded = LoadScenarioFile(entry.path().string());
-    EXPECT_TRUE(std::holds_alternative<Scenario>(loaded))
-        << std::get<LoadError>(loaded).ToString();
+    EXPECT_TRUE(std::holds_alternative<Scenario>(loaded)) << std::get<LoadError>(loaded).ToString();
     ++count;
   }
   EXPECT_GE(count, 3);
@@ -248,8 +247,8 @@ TEST_F(CollectTest, FolderMeansEveryYamlBelowItSorted) {
   std::string root = root_.string();
   auto files = CollectScenarioFiles({root, root + "/notes.txt"});
   ASSERT_TRUE(std::holds_alternative<std::vector<std::string>>(files));
-  std::vector<std::string> expected = {root + "/a.yaml", root + "/b/deep/c.yaml",
-                                       root + "/z.yaml", root + "/notes.txt"};
+  std::vector<std::string> expected = {root + "/a.yaml", root + "/b/deep/c.yaml", root + "/z.yaml",
+                                       root + "/notes.txt"};
   EXPECT_EQ(std::get<std::vector<std::string>>(files), expected);
 }
 

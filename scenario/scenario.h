@@ -189,8 +189,8 @@ struct Scenario {
 
   friend bool operator==(const Scenario& a, const Scenario& b) {
     return a.version == b.version && a.name == b.name && a.description == b.description &&
-           a.hypervisor == b.hypervisor && a.tags == b.tags &&
-           a.initial_state == b.initial_state && a.disks == b.disks && a.steps == b.steps;
+           a.hypervisor == b.hypervisor && a.tags == b.tags && a.initial_state == b.initial_state &&
+           a.disks == b.disks && a.steps == b.steps;
   }
 };
 

@@ -25,8 +25,7 @@ std::variant<uint64_t, std::string> ParseSize(std::string_view text) {
   size_t digits = 0;
   while (digits < text.size() && IsDigit(text[digits])) ++digits;
   if (digits == 0) {
-    return fmt::format("'{}' is not a size (an integer of bytes, or with KiB, MiB or GiB)",
-                       text);
+    return fmt::format("'{}' is not a size (an integer of bytes, or with KiB, MiB or GiB)", text);
   }
   std::string_view suffix = text.substr(digits);
   int shift = 0;
@@ -39,8 +38,7 @@ std::variant<uint64_t, std::string> ParseSize(std::string_view text) {
       }
     }
     if (!known) {
-      return fmt::format("'{}' has an unknown suffix '{}' (use KiB, MiB or GiB)", text,
-                         suffix);
+      return fmt::format("'{}' has an unknown suffix '{}' (use KiB, MiB or GiB)", text, suffix);
     }
   }
   constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();

@@ -63,8 +63,8 @@ Write LoadWrite(const StepContext& context, const Value& args, const YAML::Mark&
   const Entry* disk_entry = FindEntry(entries, "disk");
   const DiskSpec& disk =
       disk_entry != nullptr ? FindDisk(context, disk_entry->value) : context.disks.front();
-  Range range = LoadRange(context, disk, FindEntry(entries, "offset"),
-                          FindEntry(entries, "length"), args.mark, "write");
+  Range range = LoadRange(context, disk, FindEntry(entries, "offset"), FindEntry(entries, "length"),
+                          args.mark, "write");
   Content content = LoadContent(context, entries, args.mark, "write");
   return Write{disk.name, range.offset_bytes, range.length_bytes, content};
 }
@@ -78,7 +78,7 @@ Create LoadCreate(const StepContext& context, const Value& args, const YAML::Mar
   const Entry* memory = FindEntry(entries, "memory");
   if (memory != nullptr) {
     std::string word = reader.OneOf(memory->value, "memory", {"auto", "yes", "no"});
-    create.memory = word == "yes" ? MemoryMode::kYes
+    create.memory = word == "yes"  ? MemoryMode::kYes
                     : word == "no" ? MemoryMode::kNo
                                    : MemoryMode::kAuto;
   }
@@ -183,10 +183,11 @@ Step LoadBareStep(const StepContext& context, const Value& step) {
   const YamlReader& reader = context.reader;
   std::string word = step.node->scalar;
   if (!IsAction(word)) {
-    reader.Fail(step.mark, fmt::format("unknown action '{}'{}", word,
-                                       DidYouMean(word, kActionWords)));
+    reader.Fail(step.mark,
+                fmt::format("unknown action '{}'{}", word, DidYouMean(word, kActionWords)));
   }
-  Step result{LoadAction(context, word, Value{&NullNode(), step.mark}, step.mark), {},
+  Step result{LoadAction(context, word, Value{&NullNode(), step.mark}, step.mark),
+              {},
               reader.Where(step.mark)};
   return result;
 }
@@ -201,7 +202,8 @@ Step LoadStep(const StepContext& context, const Value& step) {
   }
   if (!step.node->IsMap()) {
     reader.Fail(step.mark, fmt::format("a step must be an action such as '- start' or "
-                                       "'- create: A', found {}", DescribeNode(*step.node)));
+                                       "'- create: A', found {}",
+                                       DescribeNode(*step.node)));
   }
   std::vector<std::string> keys = kActionWords;
   keys.push_back("error");
@@ -211,13 +213,15 @@ Step LoadStep(const StepContext& context, const Value& step) {
     if (entry.key == "error") continue;
     if (action != nullptr) {
       reader.Fail(entry.key_mark, fmt::format("one action per step: '{}' and '{}' are in the "
-                                              "same step", action->key, entry.key));
+                                              "same step",
+                                              action->key, entry.key));
     }
     action = &entry;
   }
   const Entry* error = FindEntry(entries, "error");
   if (action == nullptr) reader.Fail(error->key_mark, "'error' without an action in this step");
-  Step result{LoadAction(context, action->key, action->value, action->key_mark), {},
+  Step result{LoadAction(context, action->key, action->value, action->key_mark),
+              {},
               reader.Where(action->key_mark)};
   if (error != nullptr) {
     if (action->key == "expect") {

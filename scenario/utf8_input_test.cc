@@ -35,7 +35,10 @@ TEST(Utf8Input, RejectsABadByteAtItsLineAndByteColumn) {
 }
 
 TEST(Utf8Input, RejectsUtf16) {
-  auto loaded = Load(std::string("\xFF\xFE" "s\0n\0", 6));
+  auto loaded =
+      Load(std::string("\xFF\xFE"
+                       "s\0n\0",
+                       6));
   ASSERT_TRUE(std::holds_alternative<LoadError>(loaded));
   EXPECT_EQ(std::get<LoadError>(loaded).where.line, 1);
   EXPECT_EQ(std::get<LoadError>(loaded).where.column, 1);

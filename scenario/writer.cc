@@ -29,7 +29,8 @@ bool IsPlainSafe(std::string_view text, bool in_flow) {
   auto is_alnum = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   };
-  if (!is_alnum(text.front()) && std::string_view("_./(").find(text.front()) == std::string_view::npos) {
+  if (!is_alnum(text.front()) &&
+      std::string_view("_./(").find(text.front()) == std::string_view::npos) {
     return false;
   }
   if (text.back() == ' ') return false;
@@ -61,7 +62,8 @@ std::string DoubleQuoted(std::string_view text) {
 }
 
 std::string ContentText(const Content& content) {
-  if (const Fill* fill = std::get_if<Fill>(&content)) return fmt::format("fill: 0x{:02X}", fill->byte);
+  if (const Fill* fill = std::get_if<Fill>(&content))
+    return fmt::format("fill: 0x{:02X}", fill->byte);
   return fmt::format("seed: {}", std::get<Seed>(content).seed);
 }
 

@@ -99,8 +99,8 @@ RC_GTEST_PROP(QuoteScalar, ReadsBackAsTheSameString, ()) {
       rc::gen::inRange<char>(0x01, 0x7f),
       rc::gen::element<char>(' ', ':', '#', '-', ',', '[', '{', '"', '\\', '\n', '\t')));
   bool in_flow = *rc::gen::arbitrary<bool>();
-  std::string yaml = in_flow ? "{k: " + QuoteScalar(text, true) + "}"
-                             : "k: " + QuoteScalar(text, false);
+  std::string yaml =
+      in_flow ? "{k: " + QuoteScalar(text, true) + "}" : "k: " + QuoteScalar(text, false);
   YAML::Node node = YAML::Load(yaml);
   RC_ASSERT(node["k"].IsScalar());
   RC_ASSERT(node["k"].Scalar() == text);
@@ -112,7 +112,8 @@ TEST(Writer, RoundTripsEveryValidExample) {
     std::string text = WriteScenario(s);
     auto reloaded = LoadScenarioText(text, entry.path().string());
     ASSERT_TRUE(std::holds_alternative<Scenario>(reloaded))
-        << std::get<LoadError>(reloaded).ToString() << "\n" << text;
+        << std::get<LoadError>(reloaded).ToString() << "\n"
+        << text;
     EXPECT_EQ(std::get<Scenario>(reloaded), s) << text;
     EXPECT_EQ(WriteScenario(std::get<Scenario>(reloaded)), text);
   }

@@ -51,8 +51,8 @@ SourceLocation YamlReader::Where(const YAML::Mark& mark) const {
   // yaml-cpp counts decoded characters and can point past a line holding NUL bytes (found
   // by libFuzzer; invalid UTF-8, the other case, never reaches it now): keep the position
   // inside the text.
-  const size_t line = std::min(static_cast<size_t>(std::max(mark.line, 0)),
-                               lines_.line_count() - 1);
+  const size_t line =
+      std::min(static_cast<size_t>(std::max(mark.line, 0)), lines_.line_count() - 1);
   const int column_max = static_cast<int>(lines_.LineEnd(line) - lines_.LineStart(line)) + 1;
   return SourceLocation{file_, static_cast<int>(line) + 1,
                         std::clamp(mark.column + 1, 1, column_max)};
@@ -75,8 +75,8 @@ Value YamlReader::ValueOf(const YamlNode& node) const {
   }
   // An empty item is marked at the next token; blame the `-` or `,` before it instead.
   size_t pos = static_cast<size_t>(mark.pos);
-  while (pos > 0 && (text_[pos - 1] == ' ' || text_[pos - 1] == '\t' ||
-                     text_[pos - 1] == '\n' || text_[pos - 1] == '\r')) {
+  while (pos > 0 && (text_[pos - 1] == ' ' || text_[pos - 1] == '\t' || text_[pos - 1] == '\n' ||
+                     text_[pos - 1] == '\r')) {
     --pos;
   }
   if (pos == 0 || (text_[pos - 1] != '-' && text_[pos - 1] != ',')) return Value{&node, mark};
@@ -91,8 +91,8 @@ Value YamlReader::ValueOf(const YamlNode& node) const {
 
 void YamlReader::RequireMap(const Value& value, std::string_view what) const {
   if (!value.node->IsMap()) {
-    Fail(value.mark, fmt::format("{} must be a mapping, found {}", what,
-                                 DescribeNode(*value.node)));
+    Fail(value.mark,
+         fmt::format("{} must be a mapping, found {}", what, DescribeNode(*value.node)));
   }
 }
 
@@ -132,8 +132,7 @@ std::vector<Value> YamlReader::Items(const Value& list, std::string_view what) c
 
 std::string YamlReader::Text(const Value& value, std::string_view what) const {
   if (!value.node->IsScalar()) {
-    Fail(value.mark, fmt::format("{} must be a string, found {}", what,
-                                 DescribeNode(*value.node)));
+    Fail(value.mark, fmt::format("{} must be a string, found {}", what, DescribeNode(*value.node)));
   }
   return value.node->scalar;
 }
@@ -188,7 +187,8 @@ uint64_t YamlReader::Integer(const Value& value, std::string_view what, uint64_t
   }
   if (!ok) {
     Fail(value.mark, fmt::format("{} must be a non-negative integer (decimal or 0x hex), "
-                                 "found '{}'", what, text));
+                                 "found '{}'",
+                                 what, text));
   }
   return number;
 }
@@ -201,7 +201,7 @@ std::string YamlReader::OneOf(const Value& value, std::string_view what,
   }
   Fail(value.mark, fmt::format("{} must be one of {}, found {}{}", what, JoinWords(words),
                                value.node->IsScalar() ? fmt::format("'{}'", word)
-                                                     : std::string(DescribeNode(*value.node)),
+                                                      : std::string(DescribeNode(*value.node)),
                                DidYouMean(word, words)));
 }
 

@@ -4,7 +4,6 @@
 // outside the loader sees the exception. (Threading an error return through each of the
 // format's many small rules would triple the loader's length.)
 
-
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -76,8 +76,8 @@ YamlParse ParseYamlDocument(std::string_view text) {
     result.mark = stop.mark;
     return result;
   }
-  result.outcome = builder.documents() == 0 ? YamlParse::Outcome::kEmpty
-                                            : YamlParse::Outcome::kDocument;
+  result.outcome =
+      builder.documents() == 0 ? YamlParse::Outcome::kEmpty : YamlParse::Outcome::kDocument;
   return result;
 }
 

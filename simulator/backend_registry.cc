@@ -72,11 +72,11 @@ Result<BackendFactory> BackendFactory::ForName(std::string_view name) {
     std::string known;
     for (const BackendEntry& e : Entries()) known += (known.empty() ? "" : ", ") + e.name;
     return Status::Failure(Fault::kBadInput,
-                         fmt::format("unknown backend '{}' (known: {})", name, known));
+                           fmt::format("unknown backend '{}' (known: {})", name, known));
   }
   if (auto reason = entry->unavailable(name)) {
     return Status::Failure(Fault::kBackendFailure,
-                         fmt::format("backend '{}' cannot run here: {}", name, *reason));
+                           fmt::format("backend '{}' cannot run here: {}", name, *reason));
   }
   return BackendFactory(std::string(name));
 }

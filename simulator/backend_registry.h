@@ -27,8 +27,8 @@ struct BackendInfo {
 
 // One kind of backend, as its family registers it.
 struct BackendEntry {
-  std::string name;         // "qemu-img"; "libvirt:URI" for a prefix entry
-  std::string prefix;       // non-empty: the entry stands for every name starting with it
+  std::string name;    // "qemu-img"; "libvirt:URI" for a prefix entry
+  std::string prefix;  // non-empty: the entry stands for every name starting with it
   std::string description;
   // Why `name` (the one asked for) cannot run here, or nullopt.
   std::function<std::optional<std::string>(std::string_view name)> unavailable;

@@ -1,8 +1,8 @@
 #include "simulator/campaign.h"
 
 #include <atomic>
-#include <map>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -36,10 +36,9 @@ std::vector<Case> PlanCases(const std::vector<scenario::Scenario>& scenarios,
   return cases;
 }
 
-std::vector<ScenarioResult> RunCases(
-    const std::vector<Case>& cases, int jobs,
-    const std::function<void(size_t, ScenarioResult&)>& on_done,
-    const std::function<bool()>& stop) {
+std::vector<ScenarioResult> RunCases(const std::vector<Case>& cases, int jobs,
+                                     const std::function<void(size_t, ScenarioResult&)>& on_done,
+                                     const std::function<bool()>& stop) {
   std::vector<ScenarioResult> results(cases.size());
   std::vector<char> started(cases.size(), 0);
   std::atomic<size_t> next{0};
@@ -51,8 +50,9 @@ std::vector<ScenarioResult> RunCases(
       const auto started = std::chrono::steady_clock::now();
       auto backend = cases[i].backend->Make();
       results[i] = RunScenario(*cases[i].scenario, *backend);
-      results[i].elapsed_ms = std::chrono::duration<double, std::milli>(
-                                  std::chrono::steady_clock::now() - started).count();
+      results[i].elapsed_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+              .count();
       if (on_done) {
         std::lock_guard lock(done_mutex);
         on_done(i, results[i]);

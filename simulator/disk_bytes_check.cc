@@ -21,8 +21,8 @@ void CompareOne(const DiskFile& file, const merge::ExtentMap& predicted, const s
                 std::vector<Difference>& differences) {
   auto image = merge::Image::Open(file.path);
   if (!image.ok()) {
-    throw BackendFailure(fmt::format("cannot read {} ({}): {}", file.path, what,
-                                     image.status().ToString()));
+    throw BackendFailure(
+        fmt::format("cannot read {} ({}): {}", file.path, what, image.status().ToString()));
   }
   merge::ImageContent actual(**image);
   merge::PredictedContent expected("model", predicted);
@@ -30,8 +30,8 @@ void CompareOne(const DiskFile& file, const merge::ExtentMap& predicted, const s
   options.first_only = true;
   auto result = merge::Compare(expected, actual, options);
   if (!result.ok()) {
-    throw BackendFailure(fmt::format("cannot compare {} ({}): {}", file.path, what,
-                                     result.status().ToString()));
+    throw BackendFailure(
+        fmt::format("cannot compare {} ({}): {}", file.path, what, result.status().ToString()));
   }
   if (result->same()) return;
   const merge::DiffRange& diff = result->diffs.front();
@@ -74,7 +74,8 @@ std::vector<Difference> CompareDiskBytes(Backend& backend, const model::Model& m
                                         image_path.substr(image_path.find_last_of('/') + 1))});
         continue;
       }
-      CompareOne(*file, *view, fmt::format("disk {} at snapshot {}", disk.name, snapshot), failures);
+      CompareOne(*file, *view, fmt::format("disk {} at snapshot {}", disk.name, snapshot),
+                 failures);
     }
   }
   return failures;

@@ -67,8 +67,8 @@ std::vector<Difference> CompareViews(const Observation& model, const Observation
                    std::string(PowerStateName(backend.state))});
   }
   if (model.current != backend.current) {
-    out.push_back({Aspect::kCurrent, "", FormatCurrent(model.current),
-                   FormatCurrent(backend.current)});
+    out.push_back(
+        {Aspect::kCurrent, "", FormatCurrent(model.current), FormatCurrent(backend.current)});
   }
   if (!SameForest(model.forest, backend.forest)) {
     out.push_back({Aspect::kForest, "", FormatTree(model.forest), FormatTree(backend.forest)});

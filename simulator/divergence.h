@@ -27,9 +27,9 @@ struct Difference {
 };
 
 struct Divergence {
-  int step = 0;          // 1-based
-  std::string action;    // the step as its one-line YAML item: "create: {name: A, quiesce: true}"
-  std::string backend;   // the backend's name
+  int step = 0;         // 1-based
+  std::string action;   // the step as its one-line YAML item: "create: {name: A, quiesce: true}"
+  std::string backend;  // the backend's name
   std::vector<Difference> differences;  // never empty
 };
 

@@ -28,9 +28,16 @@ TEST(DivergenceTest, DifferentOutcomesAreOneDifferenceAndViewsAreNotAsked) {
   create.quiesce = true;
   create.location = scenario::Location::kExternal;
   int asked = 0;
-  const StepAnswers answers{
-      Status::Error(ErrorClass::kInvalidArg, "quiesce requires disk-only"), Status::Ok(),
-      [&] { ++asked; return Observation{}; }, [&] { ++asked; return Observation{}; }};
+  const StepAnswers answers{Status::Error(ErrorClass::kInvalidArg, "quiesce requires disk-only"),
+                            Status::Ok(),
+                            [&] {
+                              ++asked;
+                              return Observation{};
+                            },
+                            [&] {
+                              ++asked;
+                              return Observation{};
+                            }};
   auto d = CompareStep(OneDisk(), 3, create, "qemu", answers);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(asked, 0);
@@ -48,8 +55,7 @@ TEST(DivergenceTest, OnlyTheFieldsThatDifferAreNamed) {
   auto d = CompareStep(OneDisk(), 2, scenario::Revert{"A"}, "vcsim", answers);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(Signature(*d), "(revert: A): vcsim: expected model: state: running got state: shutoff");
-  const StepAnswers both{Status::Ok(), Status::Ok(),
-                         [] { return View(PowerState::kRunning, "A"); },
+  const StepAnswers both{Status::Ok(), Status::Ok(), [] { return View(PowerState::kRunning, "A"); },
                          [] { return View(PowerState::kPaused, std::nullopt); }};
   d = CompareStep(OneDisk(), 2, scenario::Revert{"A"}, "vcsim", both);
   ASSERT_TRUE(d.has_value());
@@ -75,8 +81,8 @@ TEST(DivergenceTest, RunnerAndFuzzerReportTheSameDivergence) {
   const FuzzReport report =
       Fuzz(options, [] { return std::make_unique<testing::ForgetsCurrentOnDelete>(); });
   ASSERT_TRUE(report.counterexample && report.divergence) << report.failure;
-  auto loaded = scenario::LoadScenarioText(scenario::WriteScenario(*report.counterexample),
-                                           "shrunk.yaml");
+  auto loaded =
+      scenario::LoadScenarioText(scenario::WriteScenario(*report.counterexample), "shrunk.yaml");
   ASSERT_TRUE(std::holds_alternative<scenario::Scenario>(loaded));
   testing::ForgetsCurrentOnDelete faulty;
   const ScenarioResult result = RunScenario(std::get<scenario::Scenario>(loaded), faulty);

@@ -50,13 +50,14 @@ void CheckDisk(const scenario::DiskCheck& check, const model::Model& bytes,
   if (const auto* equals = std::get_if<scenario::EqualsSnapshot>(&check.check)) {
     const merge::ExtentMap* then = bytes.ViewWhenTaken(equals->snapshot, check.disk);
     if (then == nullptr) {
-      failures.push_back({check.where, fmt::format("disk {} equals its content at {}",
-                                                   check.disk, equals->snapshot),
-                          fmt::format("no snapshot {} was ever taken", equals->snapshot)});
+      failures.push_back(
+          {check.where,
+           fmt::format("disk {} equals its content at {}", check.disk, equals->snapshot),
+           fmt::format("no snapshot {} was ever taken", equals->snapshot)});
     } else if (!merge::SameContent(view, *then)) {
       failures.push_back({check.where,
-                          fmt::format("disk {} = content at {}: {}", check.disk,
-                                      equals->snapshot, then->DebugString()),
+                          fmt::format("disk {} = content at {}: {}", check.disk, equals->snapshot,
+                                      then->DebugString()),
                           view.DebugString()});
     }
     return;
@@ -66,11 +67,11 @@ void CheckDisk(const scenario::DiskCheck& check, const model::Model& bytes,
     want.Write(range.offset_bytes, range.length_bytes, ToSource(range.content));
     merge::ExtentMap got = Slice(view, range.offset_bytes, range.length_bytes);
     if (!merge::SameContent(want, got)) {
-      failures.push_back({range.where,
-                          fmt::format("disk {} [{:#x}, +{:#x}) = {}", check.disk,
-                                      range.offset_bytes, range.length_bytes,
-                                      FormatContent(range.content)),
-                          Describe(got, range.offset_bytes, range.length_bytes)});
+      failures.push_back(
+          {range.where,
+           fmt::format("disk {} [{:#x}, +{:#x}) = {}", check.disk, range.offset_bytes,
+                       range.length_bytes, FormatContent(range.content)),
+           Describe(got, range.offset_bytes, range.length_bytes)});
     }
   }
 }
@@ -79,8 +80,7 @@ void CheckDisk(const scenario::DiskCheck& check, const model::Model& bytes,
 
 std::vector<CheckFailure> CheckExpect(const scenario::Expect& expect,
                                       const scenario::SourceLocation& where,
-                                      const Observation& observation,
-                                      const model::Model& bytes) {
+                                      const Observation& observation, const model::Model& bytes) {
   std::vector<CheckFailure> failures;
   if (expect.state && *expect.state != observation.state) {
     failures.push_back({where, fmt::format("state: {}", PowerStateName(*expect.state)),
@@ -91,8 +91,8 @@ std::vector<CheckFailure> CheckExpect(const scenario::Expect& expect,
                         "current: " + FormatCurrent(observation.current)});
   }
   if (expect.tree && !SameForest(*expect.tree, observation.forest)) {
-    failures.push_back({where, "tree: " + FormatTree(*expect.tree),
-                        "tree: " + FormatTree(observation.forest)});
+    failures.push_back(
+        {where, "tree: " + FormatTree(*expect.tree), "tree: " + FormatTree(observation.forest)});
   }
   for (const scenario::DiskCheck& disk : expect.disks) CheckDisk(disk, bytes, failures);
   return failures;

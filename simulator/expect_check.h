@@ -21,7 +21,6 @@ struct CheckFailure {
 // view). Returns every failing check, in file order.
 std::vector<CheckFailure> CheckExpect(const scenario::Expect& expect,
                                       const scenario::SourceLocation& where,
-                                      const Observation& observation,
-                                      const model::Model& bytes);
+                                      const Observation& observation, const model::Model& bytes);
 
 }  // namespace snapsim::simulator

@@ -46,8 +46,8 @@ void ApplyKnownFindings(const KnownByBackend& known, const std::string& path,
   if (const KnownFinding* entry = CaseEntry(entries, result.path)) {
     const std::string where = fmt::format("{}:{}", path, entry->line);
     if (result.verdict == Verdict::kPass) {
-      FailWith(result, fmt::format("{} no longer diverges: remove its line ({})", entry->finding,
-                                   where));
+      FailWith(result,
+               fmt::format("{} no longer diverges: remove its line ({})", entry->finding, where));
     } else if (result.verdict == Verdict::kFail && divergence &&
                std::regex_search(text, entry->pattern)) {
       result.verdict = Verdict::kKnown;

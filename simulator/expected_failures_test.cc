@@ -36,10 +36,9 @@ ScenarioResult RunForgetful() {
 TEST(ExpectedFailuresTest, ACaseThatStillDivergesAsRecordedIsKnown) {
   ScenarioResult result = RunForgetful();
   ASSERT_EQ(result.verdict, Verdict::kFail);
-  ApplyKnownFindings(
-      Known("scenarios/qemu/delete.yaml@forgets-current FX ^step 3 \\(delete: B\\): "
-            "forgets-current: expected model: current: A got current: null$\n"),
-      "known.txt", result);
+  ApplyKnownFindings(Known("scenarios/qemu/delete.yaml@forgets-current FX ^step 3 \\(delete: B\\): "
+                           "forgets-current: expected model: current: A got current: null$\n"),
+                     "known.txt", result);
   EXPECT_EQ(result.verdict, Verdict::kKnown);
   EXPECT_EQ(result.finding, "FX");
 }

@@ -38,35 +38,33 @@ rc::Gen<scenario::Action> GenCreate(Profile profile, int names) {
 }
 
 rc::Gen<scenario::Action> GenDelete(int names) {
-  return rc::gen::map(
-      rc::gen::tuple(GenName(names + 1), rc::gen::inRange(0, 7)),
-      [](const std::tuple<std::string, int>& t) -> scenario::Action {
-        scenario::Delete del{std::get<0>(t)};
-        switch (std::get<1>(t)) {  // only combinations the format accepts
-          case 1: del.children = true; break;
-          case 2: del.children_only = true; break;
-          case 3: del.metadata_only = true; break;
-          case 4: del.discard = true; break;
-          case 5: del.discard = del.suppress_power_on = true; break;
-          case 6: del.children = del.children_only = true; break;
-          default: break;
-        }
-        return del;
-      });
+  return rc::gen::map(rc::gen::tuple(GenName(names + 1), rc::gen::inRange(0, 7)),
+                      [](const std::tuple<std::string, int>& t) -> scenario::Action {
+                        scenario::Delete del{std::get<0>(t)};
+                        switch (std::get<1>(t)) {  // only combinations the format accepts
+                          case 1: del.children = true; break;
+                          case 2: del.children_only = true; break;
+                          case 3: del.metadata_only = true; break;
+                          case 4: del.discard = true; break;
+                          case 5: del.discard = del.suppress_power_on = true; break;
+                          case 6: del.children = del.children_only = true; break;
+                          default: break;
+                        }
+                        return del;
+                      });
 }
 
 rc::Gen<scenario::Action> GenRevert(Profile profile, int names) {
-  return rc::gen::map(
-      rc::gen::tuple(GenName(names + 1), rc::gen::inRange(0, 16)),
-      [profile](const std::tuple<std::string, int>& t) -> scenario::Action {
-        scenario::Revert revert{std::get<0>(t)};
-        const int flags = std::get<1>(t);
-        revert.running = flags & 1;
-        revert.paused = flags & 2;
-        revert.force = flags & 4;
-        revert.suppress_power_on = (flags & 8) && profile == Profile::kEsx;
-        return revert;
-      });
+  return rc::gen::map(rc::gen::tuple(GenName(names + 1), rc::gen::inRange(0, 16)),
+                      [profile](const std::tuple<std::string, int>& t) -> scenario::Action {
+                        scenario::Revert revert{std::get<0>(t)};
+                        const int flags = std::get<1>(t);
+                        revert.running = flags & 1;
+                        revert.paused = flags & 2;
+                        revert.force = flags & 4;
+                        revert.suppress_power_on = (flags & 8) && profile == Profile::kEsx;
+                        return revert;
+                      });
 }
 
 }  // namespace

@@ -68,10 +68,11 @@ class StepCommand : public rc::state::Command<model::Model, Sut> {
     sut.steps.push_back(step);
     const Status got = sut.backend->Perform(action_);
     if (got.is_fault()) throw BackendFailure(got.ToString());
-    const StepAnswers answers{
-        want, got,
-        [&] { return Observation{after.state(), after.current(), after.Forest()}; },
-        [&] { return sut.backend->Observe(); }};
+    const StepAnswers answers{want, got,
+                              [&] {
+                                return Observation{after.state(), after.current(), after.Forest()};
+                              },
+                              [&] { return sut.backend->Observe(); }};
     const int n = static_cast<int>(sut.steps.size());
     if (auto divergence = CompareStep(*sut.skeleton, n, action_, sut.backend->name(), answers)) {
       Diverged(sut, std::move(*divergence));
@@ -100,8 +101,9 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
     if (!probe->CannotRun(Skeleton(options.profile, s))) initials.push_back(s);
   }
   if (initials.empty()) {
-    report.failure = "the backend runs no " + std::string(ProfileName(options.profile)) +
-                     " scenario: " + *probe->CannotRun(Skeleton(options.profile, PowerState::kShutoff));
+    report.failure =
+        "the backend runs no " + std::string(ProfileName(options.profile)) +
+        " scenario: " + *probe->CannotRun(Skeleton(options.profile, PowerState::kShutoff));
     return report;
   }
   auto runnable = [&](const scenario::Action& action) {
@@ -121,9 +123,9 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
       rc::state::check(start, sut, [&](const model::Model&) {
         return rc::gen::map(rc::gen::suchThat(GenAction(options.profile, options.names), runnable),
                             [](scenario::Action a) {
-          return std::shared_ptr<const rc::state::Command<model::Model, Sut>>(
-              std::make_shared<StepCommand>(std::move(a)));
-        });
+                              return std::shared_ptr<const rc::state::Command<model::Model, Sut>>(
+                                  std::make_shared<StepCommand>(std::move(a)));
+                            });
       });
       // Then the bytes: the backend's files against the model's views, bit for bit.
       model::Model end(skeleton);

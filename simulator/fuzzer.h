@@ -20,9 +20,9 @@ namespace snapsim::simulator {
 struct FuzzOptions {
   Profile profile = Profile::kEsx;
   uint64_t seed = 1;
-  int runs = 100;       // sequences to try
-  int steps_max = 30;   // longest sequence (RapidCheck's size)
-  int names = 3;        // snapshot names drawn from a, b, c, ...
+  int runs = 100;      // sequences to try
+  int steps_max = 30;  // longest sequence (RapidCheck's size)
+  int names = 3;       // snapshot names drawn from a, b, c, ...
   // Divergences to set aside: a sequence that runs into one is discarded, not shrunk.
   std::vector<KnownFinding> known;
 };

@@ -9,8 +9,7 @@ namespace snapsim::simulator {
 namespace {
 
 Status LineError(const std::string& path, size_t line, size_t column, const std::string& what) {
-  return Status::Failure(Fault::kBadInput,
-                       fmt::format("{}:{}:{}: {}", path, line, column, what));
+  return Status::Failure(Fault::kBadInput, fmt::format("{}:{}:{}: {}", path, line, column, what));
 }
 
 // The next blank-separated field of `line` from `at` (a 0-based column, advanced past it).

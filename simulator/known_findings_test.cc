@@ -17,9 +17,10 @@ TEST(KnownFindingsTest, KeepsTheEntriesNamingTheBackend) {
   ASSERT_EQ(known->size(), 2u);
   EXPECT_EQ((*known)[0].finding, "F4");
   EXPECT_EQ((*known)[0].pattern_text, "got the backend removed \\S+, which held them");
-  const KnownFinding* match = MatchKnownFinding(
-      *known, "after the last step: expected disk vda at snapshot b bytes as the model "
-              "predicts got the backend removed vda.1.qcow2, which held them");
+  const KnownFinding* match =
+      MatchKnownFinding(*known,
+                        "after the last step: expected disk vda at snapshot b bytes as the model "
+                        "predicts got the backend removed vda.1.qcow2, which held them");
   ASSERT_NE(match, nullptr);
   EXPECT_EQ(match->finding, "F4");
   EXPECT_EQ(MatchKnownFinding(*known, "revert: model ok but libvirt-qemu state: shutoff"), nullptr);

@@ -22,10 +22,10 @@ const char* VerdictName(Verdict verdict);
 struct StepEvent {
   int step = 0;  // 1-based
   int line = 0;
-  std::string action;        // "create", "expect", ...
-  std::string expected;      // "ok", an error class, "any" (action steps)
-  std::string outcome;       // what the backend answered: "ok" or an error class
-  std::string model_outcome; // what the model answered (differential runs)
+  std::string action;         // "create", "expect", ...
+  std::string expected;       // "ok", an error class, "any" (action steps)
+  std::string outcome;        // what the backend answered: "ok" or an error class
+  std::string model_outcome;  // what the model answered (differential runs)
   bool held = true;
 };
 

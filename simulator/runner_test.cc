@@ -40,7 +40,8 @@ scenario::Scenario DeleteCurrent(Profile profile) {
 TEST(RunnerTest, ModelPassesItsOwnScenario) {
   ModelBackend model;
   ScenarioResult result = RunScenario(DeleteCurrent(Profile::kEsx), model);
-  EXPECT_EQ(result.verdict, Verdict::kPass) << (result.failures.empty() ? "" : result.failures[0].got);
+  EXPECT_EQ(result.verdict, Verdict::kPass)
+      << (result.failures.empty() ? "" : result.failures[0].got);
   EXPECT_EQ(result.events.size(), 4u);
 }
 

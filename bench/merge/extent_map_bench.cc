@@ -30,7 +30,8 @@ void BM_ChainView(benchmark::State& state) {
   const size_t extents = static_cast<size_t>(state.range(1));
   Random random(42);
   std::vector<ExtentMap> chain;
-  for (size_t i = 0; i < layers; ++i) chain.push_back(MakeLayer(static_cast<uint32_t>(i), extents, random));
+  for (size_t i = 0; i < layers; ++i)
+    chain.push_back(MakeLayer(static_cast<uint32_t>(i), extents, random));
   size_t view_extents = 0;
   for (auto _ : state) {
     ExtentMap view = ChainView(chain);

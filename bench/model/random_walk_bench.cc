@@ -25,15 +25,19 @@ std::vector<scenario::Action> WalkSteps(Profile profile, uint64_t seed, size_t c
     const std::string name = names[random.Uniform(4)];
     switch (random.Uniform(10)) {
       case 0: steps.push_back(scenario::Start{}); break;
-      case 1: steps.push_back(random.OneIn(2) ? scenario::Action(scenario::Shutdown{})
-                                              : scenario::Action(random.OneIn(2) ? scenario::Action(scenario::Pause{})
-                                                                                 : scenario::Action(scenario::Resume{})));
+      case 1:
+        steps.push_back(random.OneIn(2)
+                            ? scenario::Action(scenario::Shutdown{})
+                            : scenario::Action(random.OneIn(2)
+                                                   ? scenario::Action(scenario::Pause{})
+                                                   : scenario::Action(scenario::Resume{})));
         break;
       case 2:
       case 3:
       case 4: {
         const uint64_t offset = random.Uniform(kDiskBytes / kWriteBytes) * kWriteBytes;
-        steps.push_back(scenario::Write{"vda", offset, kWriteBytes, scenario::Seed{random.Uniform(1000)}});
+        steps.push_back(
+            scenario::Write{"vda", offset, kWriteBytes, scenario::Seed{random.Uniform(1000)}});
         break;
       }
       case 5:
@@ -61,7 +65,8 @@ void BM_RandomWalk(benchmark::State& state) {
     if (++i == steps.size()) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["refused%"] = 100.0 * static_cast<double>(refused) / static_cast<double>(state.iterations());
+  state.counters["refused%"] =
+      100.0 * static_cast<double>(refused) / static_cast<double>(state.iterations());
   state.SetLabel(std::string(ProfileName(profile)));
 }
 BENCHMARK(BM_RandomWalk)->DenseRange(0, 3);

@@ -41,17 +41,21 @@ void Replay(benchmark::State& state, const char* backend_name, const char* folde
       operations += static_cast<int64_t>(result.events.size());
     }
   }
-  state.counters["ops_per_s"] = benchmark::Counter(static_cast<double>(operations),
-                                                   benchmark::Counter::kIsRate);
+  state.counters["ops_per_s"] =
+      benchmark::Counter(static_cast<double>(operations), benchmark::Counter::kIsRate);
   state.counters["scenarios"] = static_cast<double>(corpus.size());
 }
 
-BENCHMARK_CAPTURE(Replay, model_test, "model", "scenarios/test")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(Replay, model_test, "model", "scenarios/test")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(Replay, libvirt_test, "libvirt-test", "scenarios/test")
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(Replay, qemu_img, "qemu-img", "scenarios/qemu")
     ->Unit(benchmark::kMillisecond)
-    ->Iterations(3)->UseRealTime();
+    ->Iterations(3)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace snapsim::simulator

@@ -39,7 +39,8 @@ inline void Fails(Model& m, const scenario::Action& action, ErrorClass error_cla
   Status s = m.Apply(action);
   ASSERT_FALSE(s.ok()) << scenario::ActionName(action) << " unexpectedly succeeded";
   EXPECT_EQ(ErrorClassName(s.error_class()), ErrorClassName(error_class)) << s.message();
-  EXPECT_EQ(m.Canonical(), before) << "a failed " << scenario::ActionName(action) << " changed the state";
+  EXPECT_EQ(m.Canonical(), before)
+      << "a failed " << scenario::ActionName(action) << " changed the state";
 }
 
 inline scenario::Tree Leaf() { return {}; }

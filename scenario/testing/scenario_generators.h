@@ -16,15 +16,15 @@ namespace snapsim::scenario::testing {
 // A non-empty name without control characters, often plain, sometimes needing quotes.
 inline rc::Gen<std::string> GenName() {
   static const std::vector<std::string> kPieces = {
-      "A", "b", "snap", "7", "-", "_", ".", "/", " ", ": ", "#", "\"", "'", "\\",
-      "\xc3\xa9", "[", "{", ",", "~", "null", "yes", "x y", "0x1F"};
-  return rc::gen::map(rc::gen::nonEmpty(rc::gen::container<std::vector<std::string>>(
-                          rc::gen::elementOf(kPieces))),
-                      [](const std::vector<std::string>& pieces) {
-                        std::string name;
-                        for (const std::string& piece : pieces) name += piece;
-                        return name;
-                      });
+      "A", "b",  "snap",     "7", "-", "_", ".", "/",    " ",   ": ",  "#",   "\"",
+      "'", "\\", "\xc3\xa9", "[", "{", ",", "~", "null", "yes", "x y", "0x1F"};
+  return rc::gen::map(
+      rc::gen::nonEmpty(rc::gen::container<std::vector<std::string>>(rc::gen::elementOf(kPieces))),
+      [](const std::vector<std::string>& pieces) {
+        std::string name;
+        for (const std::string& piece : pieces) name += piece;
+        return name;
+      });
 }
 
 // Mostly short plain names, so that generated steps often refer to the same snapshot.
@@ -76,12 +76,12 @@ inline Tree GenTree(int depth, std::set<std::string>* used) {
 inline Expect GenExpect(const std::vector<DiskSpec>& disks) {
   Expect expect;
   if (*rc::gen::arbitrary<bool>()) {
-    expect.state = *rc::gen::element(PowerState::kShutoff, PowerState::kRunning,
-                                     PowerState::kPaused);
+    expect.state =
+        *rc::gen::element(PowerState::kShutoff, PowerState::kRunning, PowerState::kPaused);
   }
   if (*rc::gen::arbitrary<bool>()) {
-    expect.current = *rc::gen::arbitrary<bool>() ? std::optional<std::string>(*GenSnapshotName())
-                                                 : std::nullopt;
+    expect.current =
+        *rc::gen::arbitrary<bool>() ? std::optional<std::string>(*GenSnapshotName()) : std::nullopt;
   }
   if (*rc::gen::arbitrary<bool>()) {
     std::set<std::string> used;
@@ -120,7 +120,9 @@ inline Action GenAction(Profile profile, const std::vector<DiskSpec>& disks) {
       Create create{*GenSnapshotName(),
                     *rc::gen::element(MemoryMode::kAuto, MemoryMode::kYes, MemoryMode::kNo),
                     *rc::gen::element(Location::kInternal, Location::kExternal),
-                    flag(), flag(), flag()};
+                    flag(),
+                    flag(),
+                    flag()};
       // Not modelled for qemu (semantics.md section 8): a full-system external snapshot.
       if (profile == Profile::kQemu && create.location == Location::kExternal &&
           create.memory == MemoryMode::kYes) {
@@ -149,20 +151,20 @@ inline rc::Gen<Scenario> GenScenario() {
         rc::gen::just(std::string()), GenName(),
         rc::gen::element<std::string>("two\nlines", "tab\there", "bell\x07", " padded "));
     scenario.hypervisor = *rc::gen::elementOf(kAllProfiles);
-    scenario.tags = *rc::gen::container<std::vector<std::string>>(*rc::gen::inRange(0, 4),
-                                                                  GenName());
-    scenario.initial_state = *rc::gen::element(PowerState::kShutoff, PowerState::kRunning,
-                                               PowerState::kPaused);
+    scenario.tags =
+        *rc::gen::container<std::vector<std::string>>(*rc::gen::inRange(0, 4), GenName());
+    scenario.initial_state =
+        *rc::gen::element(PowerState::kShutoff, PowerState::kRunning, PowerState::kPaused);
     scenario.disks = *rc::gen::oneOf(
         rc::gen::just(std::vector<DiskSpec>{DiskSpec{"vda", kDefaultDiskSizeBytes}}),
         rc::gen::exec(GenDisks));
     for (int i = *rc::gen::inRange(1, 16); i > 0; --i) {
       Step step{GenAction(scenario.hypervisor, scenario.disks), {}, {}};
       if (!std::holds_alternative<Expect>(step.action) && *rc::gen::inRange(0, 4) == 0) {
-        step.error = *rc::gen::arbitrary<bool>()
-                         ? ExpectedError(AnyError{})
-                         : ExpectedError(*rc::gen::elementOf(std::vector<ErrorClass>(
-                               AllErrorClasses())));
+        step.error =
+            *rc::gen::arbitrary<bool>()
+                ? ExpectedError(AnyError{})
+                : ExpectedError(*rc::gen::elementOf(std::vector<ErrorClass>(AllErrorClasses())));
       }
       scenario.steps.push_back(std::move(step));
     }

@@ -27,10 +27,13 @@ struct Slot {
 
 // `snapsim backends` order, fixed whatever the build has.
 constexpr Slot kOrder[] = {
-    {"libvirt-test", "SNAPSIM_WITH_LIBVIRT"}, {"qemu-img", "SNAPSIM_WITH_QEMU"},
-    {"qemu", "SNAPSIM_WITH_QEMU"},            {"vcsim", "SNAPSIM_WITH_VSPHERE"},
+    {"libvirt-test", "SNAPSIM_WITH_LIBVIRT"},
+    {"qemu-img", "SNAPSIM_WITH_QEMU"},
+    {"qemu", "SNAPSIM_WITH_QEMU"},
+    {"vcsim", "SNAPSIM_WITH_VSPHERE"},
     {"libvirt-esx", "SNAPSIM_WITH_VSPHERE and SNAPSIM_WITH_LIBVIRT"},
-    {"libvirt-qemu", "SNAPSIM_WITH_LIBVIRT"}, {"libvirt:URI", "SNAPSIM_WITH_LIBVIRT"},
+    {"libvirt-qemu", "SNAPSIM_WITH_LIBVIRT"},
+    {"libvirt:URI", "SNAPSIM_WITH_LIBVIRT"},
 };
 
 std::vector<BackendEntry> Built() {

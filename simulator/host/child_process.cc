@@ -128,8 +128,8 @@ Result<ChildProcess> ChildProcess::Start(const std::vector<std::string>* argv,
     int null = -1, log = -1, in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1},
         exec[2] = {-1, -1};
     ~Fds() {
-      for (int* fd : {&null, &log, &in[0], &in[1], &out[0], &out[1], &err[0], &err[1], &exec[0],
-                      &exec[1]}) {
+      for (int* fd :
+           {&null, &log, &in[0], &in[1], &out[0], &out[1], &err[0], &err[1], &exec[0], &exec[1]}) {
         CloseFd(*fd);
       }
     }
@@ -322,7 +322,8 @@ std::optional<int> ChildProcess::signal() const {
 }
 
 std::string ChildProcess::DescribeEnd() const {
-  if (const auto sig = signal()) return fmt::format("killed by signal {} ({})", *sig, ::strsignal(*sig));
+  if (const auto sig = signal())
+    return fmt::format("killed by signal {} ({})", *sig, ::strsignal(*sig));
   if (const auto status = exit_status()) return fmt::format("exit status {}", *status);
   return wait_status_ ? "ended" : "still running";
 }

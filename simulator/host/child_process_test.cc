@@ -63,7 +63,8 @@ TEST(ChildProcessTest, AProgramThatCannotRunIsAnErrorWithItsReason) {
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("not found on PATH"), std::string::npos);
   ::chmod(script.c_str(), 0700);
-  std::ofstream(script, std::ios::trunc) << "\x7f" "ELF garbage";
+  std::ofstream(script, std::ios::trunc) << "\x7f"
+                                            "ELF garbage";
   auto bad = ChildProcess::Spawn({script}, {});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("cannot run"), std::string::npos) << bad.status().message();
@@ -98,7 +99,8 @@ TEST(ChildProcessTest, TempDirsCarryThePidAndStaleOnesAreSwept) {
   ASSERT_TRUE(child.ok());
   ASSERT_TRUE(child->WaitExit(10'000));
   const std::string base = std::filesystem::path(mine).parent_path();
-  const std::string stale = base + "/snapsim-sweep-test-" + std::to_string(child->pid()) + "-abcdef";
+  const std::string stale =
+      base + "/snapsim-sweep-test-" + std::to_string(child->pid()) + "-abcdef";
   std::filesystem::create_directories(stale + "/inside");
   SweepStaleTempDirs();
   EXPECT_FALSE(std::filesystem::exists(stale));

@@ -67,7 +67,7 @@ int ReapsOnlyListedOrphans(const std::string& root) {
   if (listed <= 0 || unlisted <= 0) return 11;
   kill(listed, SIGTERM);
   kill(unlisted, SIGTERM);
-  if (!Becomes(listed, '-')) return 12;   // adopted and reaped
+  if (!Becomes(listed, '-')) return 12;    // adopted and reaped
   if (!Becomes(unlisted, 'Z')) return 13;  // adopted, ended, not reaped
   return waitpid(unlisted, nullptr, 0) == unlisted ? 0 : 14;
 }

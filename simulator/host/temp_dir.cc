@@ -9,8 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 #include <vector>
 
@@ -69,7 +69,7 @@ void SweepStaleTempDirs() {
 Result<TempDir> TempDir::Create(std::string_view prefix) {
   if (prefix.find('/') != std::string_view::npos) {
     return Status::Failure(Fault::kInternal,
-                         fmt::format("temporary folder prefix '{}' contains '/'", prefix));
+                           fmt::format("temporary folder prefix '{}' contains '/'", prefix));
   }
   std::string base = BaseDir();
   std::error_code error;
@@ -81,14 +81,15 @@ Result<TempDir> TempDir::Create(std::string_view prefix) {
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (::mkdtemp(buffer.data()) == nullptr) {
-    return Status::Failure(Fault::kBackendFailure,
-                         fmt::format("cannot create a temporary folder {}: {}", pattern,
-                                     std::strerror(errno)));
+    return Status::Failure(
+        Fault::kBackendFailure,
+        fmt::format("cannot create a temporary folder {}: {}", pattern, std::strerror(errno)));
   }
   TempDir dir{std::string(buffer.data())};
   if (!cleanup::RegisterFolder(dir.path_)) {
-    return Status::Failure(Fault::kBackendFailure,
-                         fmt::format("cannot register {} for cleanup: too many folders", dir.path_));
+    return Status::Failure(
+        Fault::kBackendFailure,
+        fmt::format("cannot register {} for cleanup: too many folders", dir.path_));
   }
   return dir;
 }

@@ -1,5 +1,5 @@
-#include "core/overloaded.h"
 #include "simulator/libvirt/libvirt_backend.h"
+#include "core/overloaded.h"
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -36,7 +36,8 @@ namespace {
 Status LastError(const char* call) {
   virErrorPtr error = virGetLastError();
   if (error == nullptr) {
-    return Status::Error(ErrorClass::kInternalError, fmt::format("{} failed without an error", call));
+    return Status::Error(ErrorClass::kInternalError,
+                         fmt::format("{} failed without an error", call));
   }
   std::string message = error->message ? error->message : "";
   auto error_class = ErrorClassFromLibvirtNumber(error->code);
@@ -48,7 +49,6 @@ Status LastError(const char* call) {
   }
   return Status::Error(*error_class, message);
 }
-
 
 std::string DomainXml(const std::string& uri, const std::string& name) {
   const std::string type = uri.rfind("test:", 0) == 0 ? "test" : "qemu";
@@ -83,8 +83,8 @@ int ListSnapshotsByName(virDomainPtr domain, virDomainSnapshotPtr** snapshots) {
   std::vector<char*> names(static_cast<size_t>(total) + 1, nullptr);
   const int count = virDomainSnapshotListNames(domain, names.data(), total, 0);
   if (count < 0) return -1;
-  *snapshots = static_cast<virDomainSnapshotPtr*>(calloc(static_cast<size_t>(count) + 1,
-                                                         sizeof(virDomainSnapshotPtr)));
+  *snapshots = static_cast<virDomainSnapshotPtr*>(
+      calloc(static_cast<size_t>(count) + 1, sizeof(virDomainSnapshotPtr)));
   int found = 0;
   for (int i = 0; i < count; ++i) {
     virDomainSnapshotPtr snapshot = virDomainSnapshotLookupByName(domain, names[i], 0);
@@ -111,8 +111,8 @@ std::string SnapshotXml(const scenario::Create& create,
       if (disk.overlay_file.empty()) {
         xml += "/>";
       } else {
-        xml += "><driver type='qcow2'/><source file='" + XmlEscape(disk.overlay_file) +
-               "'/></disk>";
+        xml +=
+            "><driver type='qcow2'/><source file='" + XmlEscape(disk.overlay_file) + "'/></disk>";
       }
     }
     xml += "</disks>";
@@ -199,8 +199,8 @@ virDomainPtr LibvirtBackend::DefineDomain(const scenario::Scenario& scenario) {
   virResetLastError();
   virDomainPtr domain = virDomainDefineXML(connection_, DomainXml(uri_, domain_name_).c_str());
   if (domain == nullptr) {
-    throw BackendFailure(fmt::format("cannot define {}: {}", domain_name_,
-                                     LastError("define").message()));
+    throw BackendFailure(
+        fmt::format("cannot define {}: {}", domain_name_, LastError("define").message()));
   }
   domain_ = domain;  // End() removes it if starting fails
   if (scenario.initial_state != PowerState::kShutoff && virDomainCreate(domain) < 0) {
@@ -236,8 +236,8 @@ Status LibvirtBackend::Create(const scenario::Create& create) {
   // is `disk-only`, which drivers without external snapshots may take as a memoryless
   // snapshot (ESX), so only the XML says "external" to them (F13).
   const bool external = create.location == scenario::Location::kExternal;
-  const std::string xml = SnapshotXml(create, external ? external_disks_
-                                                       : std::vector<ExternalSnapshotDisk>{});
+  const std::string xml =
+      SnapshotXml(create, external ? external_disks_ : std::vector<ExternalSnapshotDisk>{});
   SnapshotRef snapshot{
       virDomainSnapshotCreateXML(domain_, xml.c_str(), SnapshotCreateFlags(create))};
   return snapshot.ptr == nullptr ? LastError("virDomainSnapshotCreateXML") : Status::Ok();
@@ -267,18 +267,18 @@ Status LibvirtBackend::Revert(const scenario::Revert& revert) {
   if (revert.running) flags |= VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING;
   if (revert.paused) flags |= VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED;
   if (revert.force) flags |= VIR_DOMAIN_SNAPSHOT_REVERT_FORCE;
-  return virDomainRevertToSnapshot(snapshot.ptr, flags) < 0
-             ? LastError("virDomainRevertToSnapshot")
-             : Status::Ok();
+  return virDomainRevertToSnapshot(snapshot.ptr, flags) < 0 ? LastError("virDomainRevertToSnapshot")
+                                                            : Status::Ok();
 }
 
 Result<Observation> ObserveDomain(virDomainPtr domain) {
   Observation observation;
   int state = 0, reason = 0;
   if (virDomainGetState(domain, &state, &reason, 0) < 0) return LastError("virDomainGetState");
-  observation.state = state == VIR_DOMAIN_PAUSED                               ? PowerState::kPaused
-                      : state == VIR_DOMAIN_RUNNING || state == VIR_DOMAIN_BLOCKED ? PowerState::kRunning
-                                                                                   : PowerState::kShutoff;
+  observation.state = state == VIR_DOMAIN_PAUSED ? PowerState::kPaused
+                      : state == VIR_DOMAIN_RUNNING || state == VIR_DOMAIN_BLOCKED
+                          ? PowerState::kRunning
+                          : PowerState::kShutoff;
   if (virDomainHasCurrentSnapshot(domain, 0) == 1) {
     SnapshotRef current{virDomainSnapshotCurrent(domain, 0)};
     if (current.ptr) observation.current = virDomainSnapshotGetName(current.ptr);

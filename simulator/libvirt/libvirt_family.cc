@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::string_view kPrefix = "libvirt:";
 
-
 }  // namespace
 
 std::string LibvirtVersion() {
@@ -30,7 +29,8 @@ std::vector<BackendEntry> LibvirtFamily() {
        [](std::string_view name) -> std::unique_ptr<Backend> {
          return std::make_unique<LibvirtBackend>(std::string(name), "test:///default");
        }},
-      {"libvirt-qemu", "", "libvirt's QEMU driver (qemu:///embed) with a real QEMU (TCG); qemu only",
+      {"libvirt-qemu", "",
+       "libvirt's QEMU driver (qemu:///embed) with a real QEMU (TCG); qemu only",
        [](std::string_view) { return LibvirtQemuBackend::Probe(); },
        [](std::string_view) -> std::unique_ptr<Backend> {
          return std::make_unique<LibvirtQemuBackend>();

@@ -18,9 +18,9 @@
 
 #include "core/xml_escape.h"
 #include "simulator/host/cleanup.h"
+#include "simulator/host/run_process.h"
 #include "simulator/libvirt/libvirt_backend.h"
 #include "simulator/libvirt/libvirt_qemu_worker.h"
-#include "simulator/host/run_process.h"
 
 namespace snapsim::simulator {
 namespace {
@@ -56,8 +56,9 @@ bool IsQemu(pid_t pid) {
 }
 
 // libvirt probes QEMU's capabilities (about 2 s) in every new root and caches the result
-// in ROOT/cache/qemu/capabilities, valid while no libvirt file is newer than the probe. The binary and the user are the same for every root this
-// process makes, so the first probe is kept here (a folder removed at exit) and copied in.
+// in ROOT/cache/qemu/capabilities, valid while no libvirt file is newer than the probe. The binary
+// and the user are the same for every root this process makes, so the first probe is kept here (a
+// folder removed at exit) and copied in.
 std::string& CapabilitiesCache() {
   static std::string folder;
   return folder;
@@ -71,8 +72,8 @@ void SeedCapabilities(const std::string& root, const LibvirtQemuWorkerSetup& set
   if (CapabilitiesCache().empty()) return;
   std::error_code error;
   fs::create_directories(fs::path(root) / kCapabilitiesDir, error);
-  fs::copy(CapabilitiesCache(), fs::path(root) / kCapabilitiesDir, fs::copy_options::overwrite_existing,
-           error);
+  fs::copy(CapabilitiesCache(), fs::path(root) / kCapabilitiesDir,
+           fs::copy_options::overwrite_existing, error);
   if (!setup.uid) return;
   for (const char* path : {"cache", "cache/qemu", kCapabilitiesDir}) {
     if (chown((fs::path(root) / path).c_str(), *setup.uid, setup.gid) != 0) return;
@@ -135,8 +136,10 @@ std::optional<std::string> LibvirtQemuBackend::Probe() {
     if (!FindProgram(program)) return fmt::format("{} is not on $PATH", program);
   }
   if (access(kQemuDriverModule, R_OK) != 0) {
-    return fmt::format("libvirt's QEMU driver ({}) is not installed "
-                       "(package libvirt-daemon-driver-qemu)", kQemuDriverModule);
+    return fmt::format(
+        "libvirt's QEMU driver ({}) is not installed "
+        "(package libvirt-daemon-driver-qemu)",
+        kQemuDriverModule);
   }
   if (geteuid() == 0 && getpwnam("nobody") == nullptr) {
     return std::string("running as root needs the user `nobody` to run libvirt's driver as");
@@ -155,7 +158,8 @@ std::optional<std::string> LibvirtQemuBackend::CannotRun(const scenario::Scenari
 
 void LibvirtQemuBackend::StartWorker() {
   auto dir = TempDir::Create("snapsim-lvq-");
-  if (!dir.ok()) throw BackendFailure("cannot make a folder for libvirt: " + dir.status().message());
+  if (!dir.ok())
+    throw BackendFailure("cannot make a folder for libvirt: " + dir.status().message());
   dir_.emplace(std::move(*dir));
   LibvirtQemuWorkerSetup setup{dir_->path(), std::nullopt, 0, getpid()};
   if (geteuid() == 0) {
@@ -178,7 +182,8 @@ void LibvirtQemuBackend::StartWorker() {
   const std::string root = dir_->path();
   auto guard_child = ChildProcess::Fork([&] { RunGuard(guard[0], root); }, guard_options);
   close(guard[0]);
-  if (!guard_child.ok()) throw BackendFailure("libvirt-qemu guard: " + guard_child.status().message());
+  if (!guard_child.ok())
+    throw BackendFailure("libvirt-qemu guard: " + guard_child.status().message());
   guard_ = std::move(*guard_child);
 
   int fds[2];

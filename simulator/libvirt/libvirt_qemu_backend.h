@@ -17,8 +17,8 @@
 // (PR_SET_PDEATHSIG). libvirt daemonizes QEMU, so a QEMU started in the middle of a step
 // is not known to snapsim yet: a guard child (not in the cleanup registry, so it outlives
 // snapsim's signal handlers) waits for snapsim to end and then kills every process whose
-// command line names DIR, and removes DIR. Disk bytes are read from the qcow2 files libvirt uses, after a
-// flush through QEMU while the domain is active.
+// command line names DIR, and removes DIR. Disk bytes are read from the qcow2 files libvirt uses,
+// after a flush through QEMU while the domain is active.
 
 #include <sys/types.h>
 

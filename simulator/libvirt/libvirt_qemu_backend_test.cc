@@ -15,15 +15,15 @@
 #include <gtest/gtest.h>
 
 #include "merge/image.h"
-#include "simulator/libvirt/libvirt_qemu_session.h"
 #include "simulator/host/temp_dir.h"
+#include "simulator/libvirt/libvirt_qemu_session.h"
 
 namespace snapsim::simulator {
 namespace {
 
 namespace fs = std::filesystem;
 
-#define SKIP_WITHOUT_LIBVIRT_QEMU()                                      \
+#define SKIP_WITHOUT_LIBVIRT_QEMU() \
   if (auto reason = LibvirtQemuBackend::Probe()) GTEST_SKIP() << *reason;
 
 scenario::Scenario Live(PowerState state) {

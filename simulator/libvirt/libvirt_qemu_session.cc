@@ -12,9 +12,9 @@
 
 #include <fmt/format.h>
 
+#include "core/seeded_stream.h"
 #include "simulator/backend.h"
 #include "simulator/libvirt/libvirt_backend.h"
-#include "core/seeded_stream.h"
 #include "simulator/qemu/qemu_img_tools.h"
 
 namespace snapsim::simulator {
@@ -94,8 +94,9 @@ Json LibvirtQemuSession::Handle(const Json& request) {
   }
   if (domain_ == nullptr) throw BackendFailure(fmt::format("`{}` before `begin`", op));
   if (op == "create") {
-    SnapshotRef snapshot{virDomainSnapshotCreateXML(
-        domain_, request.at("xml").get<std::string>().c_str(), request.at("flags").get<unsigned>())};
+    SnapshotRef snapshot{virDomainSnapshotCreateXML(domain_,
+                                                    request.at("xml").get<std::string>().c_str(),
+                                                    request.at("flags").get<unsigned>())};
     return snapshot.ptr ? Ok() : LibvirtError("virDomainSnapshotCreateXML");
   }
   if (op == "delete" || op == "revert") {
@@ -163,8 +164,8 @@ std::string LibvirtQemuSession::Hmp(const std::string& command) {
   char* reply = nullptr;
   if (virDomainQemuMonitorCommand(domain_, command.c_str(), &reply,
                                   VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP) < 0) {
-    throw BackendFailure(fmt::format("HMP `{}`: {}", command,
-                                     LibvirtError("monitor").value("message", "")));
+    throw BackendFailure(
+        fmt::format("HMP `{}`: {}", command, LibvirtError("monitor").value("message", "")));
   }
   std::string text = reply ? reply : "";
   free(reply);
@@ -211,8 +212,9 @@ Json LibvirtQemuSession::Write(const Json& request) {
 Json LibvirtQemuSession::Flush() {
   if (!Active()) return Ok();
   for (const auto& [target, file] : ActiveFiles()) {
-    const std::string out = Hmp(fmt::format(
-        "qemu-io -d /machine/peripheral/virtio-disk{}/virtio-backend \"flush\"", target.back() - 'a'));
+    const std::string out =
+        Hmp(fmt::format("qemu-io -d /machine/peripheral/virtio-disk{}/virtio-backend \"flush\"",
+                        target.back() - 'a'));
     if (!out.empty()) throw BackendFailure(fmt::format("flush of {}: {}", target, out));
   }
   return Ok();

@@ -1,8 +1,8 @@
 // LibvirtQemuBackend's steps and observations: each one request to the worker.
 
+#include <libvirt/libvirt.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <libvirt/libvirt.h>
 
 #include <fmt/format.h>
 
@@ -35,12 +35,12 @@ Json LibvirtQemuBackend::Call(const Json& request) const {
   if (!reply) {
     auto& worker = const_cast<ChildProcess&>(worker_);
     if (!worker.Alive()) {
-      throw BackendFailure(fmt::format(
-          "libvirt-qemu worker ended during `{}` ({}); see its log in the run folder", op,
-          worker.DescribeEnd()));
+      throw BackendFailure(
+          fmt::format("libvirt-qemu worker ended during `{}` ({}); see its log in the run folder",
+                      op, worker.DescribeEnd()));
     }
-    throw BackendFailure(fmt::format("libvirt-qemu worker gave no answer to `{}` within {} ms",
-                                     op, request_timeout_ms_));
+    throw BackendFailure(fmt::format("libvirt-qemu worker gave no answer to `{}` within {} ms", op,
+                                     request_timeout_ms_));
   }
   TrackQemu(reply->value("qemu_pid", 0));
   if (reply->contains("failure")) {
@@ -66,8 +66,9 @@ Status LibvirtQemuBackend::ToStatus(const Json& reply) {
   const std::string message = reply.value("message", "");
   auto error_class = ErrorClassFromLibvirtNumber(code);
   if (!error_class) {
-    return Status::Error(ErrorClass::kInternalError,
-                         fmt::format("libvirt error {} (no snapshot error class): {}", code, message));
+    return Status::Error(
+        ErrorClass::kInternalError,
+        fmt::format("libvirt error {} (no snapshot error class): {}", code, message));
   }
   return Status::Error(*error_class, message);
 }
@@ -81,8 +82,10 @@ Status LibvirtQemuBackend::Revert(const scenario::Revert& revert) {
 }
 
 Status LibvirtQemuBackend::Write(const scenario::Write& write) {
-  Json request = {{"op", "write"}, {"target", Target(write.disk)},
-                  {"offset", write.offset_bytes}, {"length", write.length_bytes}};
+  Json request = {{"op", "write"},
+                  {"target", Target(write.disk)},
+                  {"offset", write.offset_bytes},
+                  {"length", write.length_bytes}};
   std::visit(Overloaded{[&](const scenario::Fill& fill) { request["fill"] = fill.byte; },
                         [&](const scenario::Seed& seed) { request["seed"] = seed.seed; }},
              write.content);
@@ -92,22 +95,24 @@ Status LibvirtQemuBackend::Write(const scenario::Write& write) {
 Status LibvirtQemuBackend::Perform(const scenario::Action& action) {
   if (fd_ < 0) throw BackendFailure("Perform before Begin");
   try {
-    auto power = [&](const char* call) { return ToStatus(Call({{"op", "power"}, {"call", call}})); };
-    return std::visit(
-        Overloaded{
-            [&](const scenario::Start&) { return power("start"); },
-            [&](const scenario::Shutdown&) { return power("destroy"); },
-            [&](const scenario::Pause&) { return power("suspend"); },
-            [&](const scenario::Resume&) { return power("resume"); },
-            [&](const scenario::Write& write) { return Write(write); },
-            [&](const scenario::Create& create) { return Create(create); },
-            [&](const scenario::Delete& del) { return Delete(del); },
-            [&](const scenario::Revert& revert) { return Revert(revert); },
-            [](const scenario::Expect&) { return NotAnAction(); },
-        },
-        action);
+    auto power = [&](const char* call) {
+      return ToStatus(Call({{"op", "power"}, {"call", call}}));
+    };
+    return std::visit(Overloaded{
+                          [&](const scenario::Start&) { return power("start"); },
+                          [&](const scenario::Shutdown&) { return power("destroy"); },
+                          [&](const scenario::Pause&) { return power("suspend"); },
+                          [&](const scenario::Resume&) { return power("resume"); },
+                          [&](const scenario::Write& write) { return Write(write); },
+                          [&](const scenario::Create& create) { return Create(create); },
+                          [&](const scenario::Delete& del) { return Delete(del); },
+                          [&](const scenario::Revert& revert) { return Revert(revert); },
+                          [](const scenario::Expect&) { return NotAnAction(); },
+                      },
+                      action);
   } catch (const BackendFailure& failure) {
-    throw BackendFailure(fmt::format("step `{}`: {}", scenario::ActionLabel(action), failure.what()));
+    throw BackendFailure(
+        fmt::format("step `{}`: {}", scenario::ActionLabel(action), failure.what()));
   }
 }
 
@@ -133,9 +138,8 @@ Status LibvirtQemuBackend::Delete(const scenario::Delete& del) {
     // The seed's DISCARD: revert to it, then delete it with its children (section 8).
     Status reverted = ToStatus(Call({{"op", "revert"}, {"name", del.name}, {"flags", 0}}));
     if (!reverted.ok()) return reverted;
-    return ToStatus(Call({{"op", "delete"},
-                          {"name", del.name},
-                          {"flags", VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN}}));
+    return ToStatus(Call(
+        {{"op", "delete"}, {"name", del.name}, {"flags", VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN}}));
   }
   unsigned flags = 0;
   if (del.children) flags |= VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN;
@@ -184,7 +188,8 @@ std::optional<DiskFile> LibvirtQemuBackend::SnapshotDisk(std::string_view snapsh
 std::string LibvirtQemuBackend::Target(const std::string& disk) const {
   auto it = targets_.find(disk);
   if (it == targets_.end()) {
-    throw BackendFailure(fmt::format("write to disk '{}', which the scenario does not declare", disk));
+    throw BackendFailure(
+        fmt::format("write to disk '{}', which the scenario does not declare", disk));
   }
   return it->second;
 }

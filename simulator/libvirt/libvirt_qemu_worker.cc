@@ -3,8 +3,8 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,9 +15,9 @@
 #include <fmt/format.h>
 
 #include "simulator/backend.h"
-#include "simulator/libvirt/libvirt_qemu_session.h"
 #include "simulator/host/child_process.h"
 #include "simulator/host/orphan_reaper.h"
+#include "simulator/libvirt/libvirt_qemu_session.h"
 
 namespace snapsim::simulator {
 namespace {
@@ -33,7 +33,8 @@ constexpr const char* kQemuConf =
     "security_driver = \"none\"\n";
 
 std::optional<std::string> Prepare(const LibvirtQemuWorkerSetup& setup) {
-  signal(SIGPIPE, SIG_IGN);  // (ChildProcess reset the parent's other handlers)  // a parent that is gone shows as a failed write
+  signal(SIGPIPE, SIG_IGN);  // (ChildProcess reset the parent's other handlers)  // a parent that
+                             // is gone shows as a failed write
   if (setup.uid) {
     if (setgroups(0, nullptr) != 0 || setgid(setup.gid) != 0 || setuid(*setup.uid) != 0) {
       return fmt::format("cannot drop privileges to uid {}: {}", *setup.uid, strerror(errno));

@@ -35,10 +35,10 @@
 namespace snapsim::simulator {
 
 struct LibvirtQemuWorkerSetup {
-  std::string root;               // the embedded driver's root folder (absolute)
-  std::optional<uid_t> uid;       // drop to this user (and `gid`) when set
+  std::string root;          // the embedded driver's root folder (absolute)
+  std::optional<uid_t> uid;  // drop to this user (and `gid`) when set
   gid_t gid = 0;
-  pid_t parent = 0;               // snapsim: the worker dies with it, whatever its user
+  pid_t parent = 0;  // snapsim: the worker dies with it, whatever its user
 };
 
 // Runs the worker on `fd` until an `end` request or the parent closing the socket, then

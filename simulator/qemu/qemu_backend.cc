@@ -1,5 +1,5 @@
-#include "core/overloaded.h"
 #include "simulator/qemu/qemu_backend.h"
+#include "core/overloaded.h"
 
 #include <filesystem>
 #include <fstream>
@@ -66,34 +66,35 @@ Status QemuBackend::Perform(const scenario::Action& action) {
   } catch (const BackendFailure& failure) {
     // A QEMU that is dying closes its socket before it can be reaped: give it a moment.
     if (Active() && qemu_.WaitExit(500)) {
-      throw BackendFailure(fmt::format("step `{}`: QEMU died ({}); {}", scenario::ActionLabel(action),
-                                       DescribeQemu(), failure.what()));
+      throw BackendFailure(fmt::format("step `{}`: QEMU died ({}); {}",
+                                       scenario::ActionLabel(action), DescribeQemu(),
+                                       failure.what()));
     }
-    throw BackendFailure(fmt::format("step `{}`: {}", scenario::ActionLabel(action), failure.what()));
+    throw BackendFailure(
+        fmt::format("step `{}`: {}", scenario::ActionLabel(action), failure.what()));
   }
 }
 
 Status QemuBackend::PerformStep(const scenario::Action& action) {
-  return std::visit(
-      Overloaded{
-          [&](const scenario::Start&) { return Start(); },
-          [&](const scenario::Shutdown&) { return Shutdown(); },
-          [&](const scenario::Pause&) { return Pause(); },
-          [&](const scenario::Resume&) { return Resume(); },
-          [&](const scenario::Write& write) { return Write(write); },
-          [&](const scenario::Create& create) {
-            const PowerState before = state_;
-            Status status = Create(create);
-            if (!status.ok()) return status;
-            recorded_[create.name] = before;
-            if (create.halt && Active()) Quit();
-            return status;
-          },
-          [&](const scenario::Delete& del) { return Delete(del); },
-          [&](const scenario::Revert& revert) { return Revert(revert); },
-          [](const scenario::Expect&) { return NotAnAction(); },
-      },
-      action);
+  return std::visit(Overloaded{
+                        [&](const scenario::Start&) { return Start(); },
+                        [&](const scenario::Shutdown&) { return Shutdown(); },
+                        [&](const scenario::Pause&) { return Pause(); },
+                        [&](const scenario::Resume&) { return Resume(); },
+                        [&](const scenario::Write& write) { return Write(write); },
+                        [&](const scenario::Create& create) {
+                          const PowerState before = state_;
+                          Status status = Create(create);
+                          if (!status.ok()) return status;
+                          recorded_[create.name] = before;
+                          if (create.halt && Active()) Quit();
+                          return status;
+                        },
+                        [&](const scenario::Delete& del) { return Delete(del); },
+                        [&](const scenario::Revert& revert) { return Revert(revert); },
+                        [](const scenario::Expect&) { return NotAnAction(); },
+                    },
+                    action);
 }
 
 Status QemuBackend::Start() {
@@ -130,10 +131,11 @@ void QemuBackend::Launch(PowerState want, const std::optional<std::string>& load
   const std::string socket = dir_->File("qmp.sock");
   std::error_code ignored;
   std::filesystem::remove(socket, ignored);
-  std::vector<std::string> argv = {kQemuProgram, "-nodefaults", "-no-user-config",
-                                   "-display", "none", "-machine", "pc,accel=tcg",
-                                   "-m", "64", "-S",
-                                   "-qmp", fmt::format("unix:{},server=on,wait=off", socket)};
+  std::vector<std::string> argv = {
+      kQemuProgram,   "-nodefaults", "-no-user-config",
+      "-display",     "none",        "-machine",
+      "pc,accel=tcg", "-m",          "64",
+      "-S",           "-qmp",        fmt::format("unix:{},server=on,wait=off", socket)};
   for (size_t i = 0; i < disks_.size(); ++i) {
     const Json blockdev = {{"driver", "qcow2"},
                            {"node-name", fmt::format("d{}", i)},
@@ -148,7 +150,8 @@ void QemuBackend::Launch(PowerState want, const std::optional<std::string>& load
   auto child = ChildProcess::Spawn(argv, options);
   if (!child.ok()) throw BackendFailure("cannot start QEMU: " + child.status().message());
   qemu_ = std::move(*child);
-  qmp_.Connect(socket, [this] { return qemu_.Alive(); }, job_timeout_ms_);
+  qmp_.Connect(
+      socket, [this] { return qemu_.Alive(); }, job_timeout_ms_);
   state_ = PowerState::kPaused;
   if (want == PowerState::kRunning) {
     qmp_.Require("cont", nullptr, job_timeout_ms_);

@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "simulator/qemu/qemu_img_backend.h"
 #include "simulator/host/child_process.h"
+#include "simulator/qemu/qemu_img_backend.h"
 #include "simulator/qemu/qmp_client.h"
 
 namespace snapsim::simulator {

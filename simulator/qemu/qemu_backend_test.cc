@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <optional>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -35,7 +35,7 @@ std::optional<ErrorClass> ErrorOf(const Status& status) {
   return status.error_class();
 }
 
-#define SKIP_WITHOUT_QEMU()                                            \
+#define SKIP_WITHOUT_QEMU() \
   if (auto reason = QemuBackend::Probe()) GTEST_SKIP() << *reason;
 
 TEST(QemuBackendTest, PowerStepsReachQemuAndQueryStatusShowsThem) {
@@ -92,7 +92,8 @@ TEST(QemuBackendTest, LiveWritesAndMemorySnapshotsLandInTheImages) {
   // After quit, qemu-io verifies the pattern the revert restored.
   auto files = backend.CurrentDisks();
   ASSERT_EQ(files.size(), 1u);
-  auto check = RunProcess({"qemu-io", "-f", "qcow2", "-c", "read -P 0xab 4096 4096", files[0].path});
+  auto check =
+      RunProcess({"qemu-io", "-f", "qcow2", "-c", "read -P 0xab 4096 4096", files[0].path});
   ASSERT_TRUE(check.ok());
   EXPECT_TRUE(check->succeeded()) << check->stdout_text << check->stderr_text;
   EXPECT_EQ(check->stdout_text.find("Pattern verification failed"), std::string::npos);
@@ -127,8 +128,8 @@ TEST_P(QemuKillTest, KilledMidRunLeavesNoQemuAndNoFolder) {
   if (child == 0) {
     ::setenv("TMPDIR", tmp->path().c_str(), 1);
     if (::chdir(SNAPSIM_SOURCE_DIR) != 0) ::_exit(126);
-    ::execl(SNAPSIM_BINARY, SNAPSIM_BINARY, "run", "scenarios/qemu", "--backend", "qemu",
-            "--quiet", static_cast<char*>(nullptr));
+    ::execl(SNAPSIM_BINARY, SNAPSIM_BINARY, "run", "scenarios/qemu", "--backend", "qemu", "--quiet",
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ASSERT_GT(child, 0);
@@ -150,7 +151,9 @@ TEST_P(QemuKillTest, KilledMidRunLeavesNoQemuAndNoFolder) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, QemuKillTest, ::testing::Values(SIGTERM, SIGINT),
-                         [](const auto& info) { return info.param == SIGTERM ? "Sigterm" : "Sigint"; });
+                         [](const auto& info) {
+                           return info.param == SIGTERM ? "Sigterm" : "Sigint";
+                         });
 
 }  // namespace
 }  // namespace snapsim::simulator

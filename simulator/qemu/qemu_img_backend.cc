@@ -1,5 +1,5 @@
-#include "core/overloaded.h"
 #include "simulator/qemu/qemu_img_backend.h"
+#include "core/overloaded.h"
 
 #include <algorithm>
 #include <cctype>
@@ -121,7 +121,8 @@ Status QemuImgBackend::Perform(const scenario::Action& action) {
   return std::visit(
       Overloaded{
           [](const scenario::Start&) -> Status {
-            throw BackendFailure("qemu-img cannot start a domain (CannotRun should have skipped this)");
+            throw BackendFailure(
+                "qemu-img cannot start a domain (CannotRun should have skipped this)");
           },
           [&](const scenario::Shutdown&) { return not_running(); },
           [&](const scenario::Pause&) { return not_running(); },
@@ -140,15 +141,16 @@ Status QemuImgBackend::Write(const scenario::Write& write) {
     if (disks_[i].name != write.disk) continue;
     if (write.offset_bytes > disks_[i].size_bytes ||
         write.length_bytes > disks_[i].size_bytes - write.offset_bytes) {
-      throw BackendFailure(fmt::format("write of {} bytes at {} runs past the end of disk {} "
-                                       "({} bytes)", write.length_bytes, write.offset_bytes,
-                                       write.disk, disks_[i].size_bytes));
+      throw BackendFailure(
+          fmt::format("write of {} bytes at {} runs past the end of disk {} "
+                      "({} bytes)",
+                      write.length_bytes, write.offset_bytes, write.disk, disks_[i].size_bytes));
     }
     tools_->Write(active_[i], write.offset_bytes, write.length_bytes, write.content);
     return Status::Ok();
   }
-  throw BackendFailure(fmt::format("write to disk '{}', which the scenario does not declare",
-                                   write.disk));
+  throw BackendFailure(
+      fmt::format("write to disk '{}', which the scenario does not declare", write.disk));
 }
 
 Status QemuImgBackend::RefuseXml(const scenario::Create& create) const {
@@ -167,13 +169,15 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
   }
   if (Status refused = RefuseXml(create); !refused.ok()) return refused;
   if (create.name.empty()) {
-    throw BackendFailure("an unnamed snapshot gets a clock-based name in libvirt; "
-                         "CannotRun should have skipped this scenario");
+    throw BackendFailure(
+        "an unnamed snapshot gets a clock-based name in libvirt; "
+        "CannotRun should have skipped this scenario");
   }
   if (create.name.find('/') != std::string::npos || create.name.front() == '.') {
     return Error(ErrorClass::kXmlDetail,
                  fmt::format("invalid snapshot name '{}': it may not contain '/' nor start "
-                             "with '.'", create.name));
+                             "with '.'",
+                             create.name));
   }
   if (snapshots_.count(create.name) != 0) {
     return Error(ErrorClass::kOperationFailed,
@@ -262,7 +266,8 @@ Status QemuImgBackend::Revert(const scenario::Revert& revert) {
   if (!missing.empty()) {
     return Error(ErrorClass::kInternalError,
                  fmt::format("qemu-img snapshot -a {}: image {} no longer exists (an external "
-                             "snapshot delete merged it away)", revert.name, missing.front()));
+                             "snapshot delete merged it away)",
+                             revert.name, missing.front()));
   }
   // The domain definition becomes the snapshot's: each disk is back on its image.
   for (size_t i = 0; i < disks_.size(); ++i) active_[i] = snapshot.disks[i].file;

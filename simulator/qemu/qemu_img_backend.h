@@ -26,8 +26,8 @@
 #include <vector>
 
 #include "simulator/backend.h"
-#include "simulator/qemu/qemu_img_tools.h"
 #include "simulator/host/temp_dir.h"
+#include "simulator/qemu/qemu_img_tools.h"
 
 namespace snapsim::simulator {
 
@@ -65,16 +65,16 @@ class QemuImgBackend : public Backend {
   // and runs the shut-off steps through this class; the virtual steps are its hooks.
   // What libvirt keeps per snapshot (its metadata), plus where the bytes went.
   struct DiskPoint {
-    std::string file;  // internal: the image holding the snapshot; external: the frozen image
-    std::string id;          // internal: the qcow2 snapshot ID in `file`
-    std::string overlay;     // external: the overlay created on top of `file`
+    std::string file;     // internal: the image holding the snapshot; external: the frozen image
+    std::string id;       // internal: the qcow2 snapshot ID in `file`
+    std::string overlay;  // external: the overlay created on top of `file`
   };
   struct Snapshot {
     std::string name;
     std::optional<std::string> parent;
     std::vector<std::string> children;  // in creation order
     bool external = false;
-    std::vector<DiskPoint> disks;       // in scenario disk order
+    std::vector<DiskPoint> disks;  // in scenario disk order
   };
 
   Status Create(const scenario::Create& create);
@@ -107,10 +107,10 @@ class QemuImgBackend : public Backend {
   std::unique_ptr<TempDir> dir_;
   std::unique_ptr<QemuImgTools> tools_;
   std::vector<scenario::DiskSpec> disks_;
-  std::vector<std::string> active_;                  // per disk: the image written to
+  std::vector<std::string> active_;                            // per disk: the image written to
   std::map<std::string, std::optional<std::string>> backing_;  // image -> its backing image
   std::map<std::string, Snapshot> snapshots_;
-  std::vector<std::string> roots_;                   // in creation order
+  std::vector<std::string> roots_;  // in creation order
   std::optional<std::string> current_;
   int next_overlay_ = 1;
   std::string dir_prefix_;

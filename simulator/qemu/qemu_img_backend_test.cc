@@ -37,8 +37,9 @@ struct Expected {
   std::vector<uint8_t> bytes = std::vector<uint8_t>(kDiskBytes, 0);
   void Apply(const scenario::Write& write) {
     if (const auto* seed = std::get_if<Seed>(&write.content)) {
-      SeededStream(seed->seed).Fill(write.offset_bytes,
-                                    std::span(bytes).subspan(write.offset_bytes, write.length_bytes));
+      SeededStream(seed->seed)
+          .Fill(write.offset_bytes,
+                std::span(bytes).subspan(write.offset_bytes, write.length_bytes));
     } else {
       std::fill_n(bytes.begin() + write.offset_bytes, write.length_bytes,
                   std::get<Fill>(write.content).byte);
@@ -146,7 +147,8 @@ TEST(QemuImgBackendTest, ExternalDeleteCommitsTheOverlayIntoTheSnapshotImage) {
   ASSERT_TRUE(backend.Perform(External("E2")).ok());
   Write(backend, now, 2 * kMiB, kMiB, Fill{0xCC});
   EXPECT_EQ(CountImages(backend.folder()), 3u);
-  EXPECT_EQ(FormatObservation(backend.Observe()), "state: shutoff, current: E2, tree: {E1: {E2: {}}}");
+  EXPECT_EQ(FormatObservation(backend.Observe()),
+            "state: shutoff, current: E2, tree: {E1: {E2: {}}}");
 
   // E1 is in the active chain with one child: its overlay (the Seed{11} data) is
   // committed down into the base image, and E2's overlay now backs onto the base.

@@ -16,10 +16,10 @@
 
 #include <fmt/format.h>
 
+#include "core/random.h"
 #include "merge/extent_map.h"
 #include "model/model.h"
 #include "scenario/loader.h"
-#include "core/random.h"
 #include "simulator/observation.h"
 #include "simulator/qemu/qemu_img_backend.h"
 
@@ -46,7 +46,8 @@ std::optional<std::string> Difference(QemuImgBackend& backend, const DiskFile& f
     EXPECT_TRUE(merge::ReadSynthetic(view, offset, std::span(want).first(n)));
     auto [g, w] = std::mismatch(got.begin(), got.begin() + n, want.begin());
     if (g != got.begin() + n) {
-      difference = fmt::format("offset {}: 0x{:02x} vs 0x{:02x}", offset + (g - got.begin()), *g, *w);
+      difference =
+          fmt::format("offset {}: 0x{:02x} vs 0x{:02x}", offset + (g - got.begin()), *g, *w);
     }
   }
   std::filesystem::remove(raw);
@@ -62,7 +63,8 @@ const std::map<std::string, std::set<std::string>> kDamagedByLibvirt = {
     {"scenarios/qemu/revert_offline_below_an_external_snapshot_keeps_its_view.yaml", {"X"}},
     // Deleting external `a` commits and unlinks the overlay holding `b`'s table (F4).
     {"scenarios/qemu/delete_external_snapshot_keeps_internal_child_revertable.yaml", {"b"}},
-    {"scenarios/qemu/delete_current_external_snapshot_with_an_internal_child_commits_its_overlay.yaml",
+    {"scenarios/qemu/"
+     "delete_current_external_snapshot_with_an_internal_child_commits_its_overlay.yaml",
      {"Z"}},
 };
 
@@ -133,11 +135,13 @@ TEST(QemuImgCorpusTest, EveryRunnableQemuScenarioKeepsTheModelsBytes) {
     auto listed = kDamagedByLibvirt.find(path);
     EXPECT_EQ(damaged, listed == kDamagedByLibvirt.end() ? std::set<std::string>() : listed->second)
         << path << ": the snapshots libvirt 9.0 damages";
-    const double elapsed_ms = std::chrono::duration<double, std::milli>(
-                                  std::chrono::steady_clock::now() - started).count();
+    const double elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     std::string where_time;
     for (const auto& [command, stats] : backend.stats()) {
-      where_time += fmt::format(" {}={}x{:.1f}ms", command, stats.count, stats.total_ms / stats.count);
+      where_time +=
+          fmt::format(" {}={}x{:.1f}ms", command, stats.count, stats.total_ms / stats.count);
     }
     std::cout << fmt::format("{}: {:.0f} ms (with byte checks);{}\n", path, elapsed_ms, where_time);
     backend.End();
@@ -193,8 +197,8 @@ std::string Describe(const scenario::Action& action) {
     text += " " + c->name + (c->disk_only ? " disk-only" : "");
   } else if (const auto* d = std::get_if<scenario::Delete>(&action)) {
     text += " " + d->name + (d->children ? " children" : "") +
-            (d->children_only ? " children-only" : "") + (d->metadata_only ? " metadata-only" : "") +
-            (d->discard ? " discard" : "");
+            (d->children_only ? " children-only" : "") +
+            (d->metadata_only ? " metadata-only" : "") + (d->discard ? " discard" : "");
   } else if (const auto* r = std::get_if<scenario::Revert>(&action)) {
     text += " " + r->name + (r->force ? " force" : "");
   }

@@ -79,8 +79,10 @@ std::string QemuImgTools::SnapshotCreate(const std::string& file, const std::str
     if (!newest || std::stoull(snapshot.id) > std::stoull(newest->id)) newest = snapshot;
   }
   if (!newest) {
-    throw BackendFailure(fmt::format("qemu-img snapshot -c '{}' {} succeeded but {} lists no "
-                                     "snapshot with that name", name, file, file));
+    throw BackendFailure(
+        fmt::format("qemu-img snapshot -c '{}' {} succeeded but {} lists no "
+                    "snapshot with that name",
+                    name, file, file));
   }
   return newest->id;
 }
@@ -101,12 +103,13 @@ std::vector<Qcow2Snapshot> QemuImgTools::ListSnapshots(const std::string& file) 
     const nlohmann::json info = nlohmann::json::parse(result.stdout_text);
     if (info.contains("snapshots")) {
       for (const auto& entry : info.at("snapshots")) {
-        snapshots.push_back({entry.at("id").get<std::string>(), entry.at("name").get<std::string>()});
+        snapshots.push_back(
+            {entry.at("id").get<std::string>(), entry.at("name").get<std::string>()});
       }
     }
   } catch (const nlohmann::json::exception& error) {
-    throw BackendFailure(fmt::format("cannot read `qemu-img info --output=json {}`: {}", file,
-                                     error.what()));
+    throw BackendFailure(
+        fmt::format("cannot read `qemu-img info --output=json {}`: {}", file, error.what()));
   }
   return snapshots;
 }
@@ -132,8 +135,8 @@ void QemuImgTools::Write(const std::string& file, uint64_t offset_bytes, uint64_
   std::vector<std::string> argv = {"qemu-io", "-f", "qcow2"};
   for (uint64_t done = 0; done < length_bytes; done += kChunkBytes) {
     const uint64_t n = std::min(kChunkBytes, length_bytes - done);
-    argv.insert(argv.end(), {"-c", fmt::format("write -q -P 0x{:02x} {} {}", byte,
-                                               offset_bytes + done, n)});
+    argv.insert(argv.end(),
+                {"-c", fmt::format("write -q -P 0x{:02x} {} {}", byte, offset_bytes + done, n)});
   }
   argv.push_back(file);
   Run(argv, "qemu-io write -P");
@@ -163,8 +166,8 @@ void QemuImgTools::WriteSeeded(const std::string& file, uint64_t offset_bytes,
     std::ofstream out(folder_ + "/" + chunk_files.back(), std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(n));
     if (!out) {
-      throw BackendFailure(fmt::format("cannot write seeded data to {}/{}", folder_,
-                                       chunk_files.back()));
+      throw BackendFailure(
+          fmt::format("cannot write seeded data to {}/{}", folder_, chunk_files.back()));
     }
     argv.insert(argv.end(), {"-c", fmt::format("write -q -s {} {} {}", chunk_files.back(),
                                                offset_bytes + done, n)});

@@ -111,8 +111,8 @@ Status QemuBackend::Revert(const scenario::Revert& revert) {
   }
   if (it->second.external) return QemuImgBackend::Revert(revert);  // config-unsupported
   const Snapshot& snapshot = it->second;
-  const PowerState taken = recorded_.count(revert.name) ? recorded_.at(revert.name)
-                                                        : PowerState::kShutoff;
+  const PowerState taken =
+      recorded_.count(revert.name) ? recorded_.at(revert.name) : PowerState::kShutoff;
   // libvirt 9.0 always ends the running QEMU first, whatever the snapshot.
   if (Active()) Quit();
   if (taken == PowerState::kShutoff) {
@@ -125,9 +125,9 @@ Status QemuBackend::Revert(const scenario::Revert& revert) {
   }
   for (const DiskPoint& point : snapshot.disks) {
     if (!FileExists(point.file)) {
-      return Status::Error(ErrorClass::kInternalError,
-                           fmt::format("cannot load {}: image {} no longer exists",
-                                       revert.name, point.file));
+      return Status::Error(
+          ErrorClass::kInternalError,
+          fmt::format("cannot load {}: image {} no longer exists", revert.name, point.file));
     }
   }
   // A memory snapshot: QEMU restarted on the snapshot's images with -loadvm.
@@ -150,17 +150,17 @@ Status QemuBackend::Write(const scenario::Write& write) {
     const std::string node = NodeFor(active_[i]);
     int chunk = 0;
     for (uint64_t done = 0; done < write.length_bytes; done += kChunkBytes, ++chunk) {
-      WriteChunk(node, write.offset_bytes + done,
-                 std::min(kChunkBytes, write.length_bytes - done), write.content, chunk);
+      WriteChunk(node, write.offset_bytes + done, std::min(kChunkBytes, write.length_bytes - done),
+                 write.content, chunk);
     }
     return Status::Ok();
   }
-  throw BackendFailure(fmt::format("write to disk '{}', which the scenario does not declare",
-                                   write.disk));
+  throw BackendFailure(
+      fmt::format("write to disk '{}', which the scenario does not declare", write.disk));
 }
 
-void QemuBackend::WriteChunk(const std::string& node, uint64_t offset_bytes,
-                             uint64_t length_bytes, const scenario::Content& content, int chunk) {
+void QemuBackend::WriteChunk(const std::string& node, uint64_t offset_bytes, uint64_t length_bytes,
+                             const scenario::Content& content, int chunk) {
   std::string command;
   std::string seed_file;
   if (const auto* fill = std::get_if<scenario::Fill>(&content)) {
@@ -171,11 +171,13 @@ void QemuBackend::WriteChunk(const std::string& node, uint64_t offset_bytes,
     SeededStream(std::get<scenario::Seed>(content).seed).Fill(offset_bytes, bytes);
     seed_file = fmt::format("seed-{}.raw", chunk);
     std::ofstream out(dir_->File(seed_file), std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(length_bytes));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(length_bytes));
     if (!out) throw BackendFailure("cannot write seeded data to " + dir_->File(seed_file));
     command = fmt::format("write -q -s {} {} {}", seed_file, offset_bytes, length_bytes);
   }
-  const std::string out = qmp_.Hmp(fmt::format("qemu-io {} \"{}\"", node, command), job_timeout_ms_);
+  const std::string out =
+      qmp_.Hmp(fmt::format("qemu-io {} \"{}\"", node, command), job_timeout_ms_);
   if (!seed_file.empty()) {
     std::error_code ignored;
     std::filesystem::remove(dir_->File(seed_file), ignored);
@@ -247,8 +249,8 @@ void QemuBackend::BlockCommit(const std::string& device, const std::string& top,
     qmp_.WaitEvent(is("BLOCK_JOB_READY"), "block-commit " + job + " to be ready", job_timeout_ms_);
     qmp_.Require("job-complete", {{"id", job}}, job_timeout_ms_);
   }
-  const Json done = qmp_.WaitEvent(is("BLOCK_JOB_COMPLETED"), "block-commit " + job + " to end",
-                                   job_timeout_ms_);
+  const Json done =
+      qmp_.WaitEvent(is("BLOCK_JOB_COMPLETED"), "block-commit " + job + " to end", job_timeout_ms_);
   if (done["data"].contains("error")) {
     throw BackendFailure(fmt::format("block-commit {} into {}: {}", top, base,
                                      done["data"]["error"].get<std::string>()));

@@ -49,8 +49,8 @@ void QmpClient::Close() {
   events_.clear();
 }
 
-void QmpClient::Connect(const std::string& socket_path,
-                        const std::function<bool()>& still_starting, int64_t timeout_ms) {
+void QmpClient::Connect(const std::string& socket_path, const std::function<bool()>& still_starting,
+                        int64_t timeout_ms) {
   Close();
   if (socket_path.size() >= sizeof(sockaddr_un{}.sun_path)) {
     throw BackendFailure(fmt::format("QMP socket path too long: {}", socket_path));
@@ -64,16 +64,16 @@ void QmpClient::Connect(const std::string& socket_path,
       break;
     }
     if (fd != -ENOENT && fd != -ECONNREFUSED) {
-      throw BackendFailure(fmt::format("cannot connect to QMP socket {}: {}", socket_path,
-                                       std::strerror(-fd)));
+      throw BackendFailure(
+          fmt::format("cannot connect to QMP socket {}: {}", socket_path, std::strerror(-fd)));
     }
     if (!still_starting()) {
-      throw BackendFailure(fmt::format("QEMU ended before its QMP socket {} appeared",
-                                       socket_path));
+      throw BackendFailure(
+          fmt::format("QEMU ended before its QMP socket {} appeared", socket_path));
     }
     if (MonotonicMs() > deadline) {
-      throw BackendFailure(fmt::format("QMP socket {} did not appear within {} ms", socket_path,
-                                       timeout_ms));
+      throw BackendFailure(
+          fmt::format("QMP socket {} did not appear within {} ms", socket_path, timeout_ms));
     }
     // Polling for a file to appear: QEMU gives no other signal that it listens.
     std::this_thread::sleep_for(std::chrono::milliseconds(kConnectPollMs));
@@ -112,15 +112,16 @@ Json QmpClient::ReadMessage(int64_t deadline_ms, const std::string& what) {
     const ssize_t n = ::read(fd_, chunk, sizeof(chunk));
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) {
-      throw BackendFailure(fmt::format("QMP connection closed while waiting for {} "
-                                       "(QEMU died?)", what));
+      throw BackendFailure(
+          fmt::format("QMP connection closed while waiting for {} "
+                      "(QEMU died?)",
+                      what));
     }
     buffer_.append(chunk, static_cast<size_t>(n));
   }
 }
 
-QmpReply QmpClient::Execute(const std::string& command, const Json& arguments,
-                            int64_t timeout_ms) {
+QmpReply QmpClient::Execute(const std::string& command, const Json& arguments, int64_t timeout_ms) {
   if (fd_ < 0) throw BackendFailure(fmt::format("QMP {}: not connected", command));
   const uint64_t id = next_id_++;
   Json request = {{"execute", command}, {"id", id}};
@@ -130,8 +131,8 @@ QmpReply QmpClient::Execute(const std::string& command, const Json& arguments,
     const ssize_t n = ::send(fd_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      throw BackendFailure(fmt::format("QMP {}: cannot send ({}; QEMU died?)", command,
-                                       std::strerror(errno)));
+      throw BackendFailure(
+          fmt::format("QMP {}: cannot send ({}; QEMU died?)", command, std::strerror(errno)));
     }
     sent += static_cast<size_t>(n);
   }
@@ -165,8 +166,7 @@ Json QmpClient::Require(const std::string& command, const Json& arguments, int64
 }
 
 std::string QmpClient::Hmp(const std::string& command_line, int64_t timeout_ms) {
-  const Json value =
-      Require("human-monitor-command", {{"command-line", command_line}}, timeout_ms);
+  const Json value = Require("human-monitor-command", {{"command-line", command_line}}, timeout_ms);
   return value.is_string() ? value.get<std::string>() : std::string();
 }
 

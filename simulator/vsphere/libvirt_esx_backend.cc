@@ -61,8 +61,8 @@ std::optional<std::string> LibvirtEsxBackend::Probe() {
 
 virConnectPtr LibvirtEsxBackend::OpenConnection() {
   server_ = &VcsimServer::Shared();
-  const std::string uri = fmt::format("esx://{}@127.0.0.1:{}/?no_verify=1", server_->user(),
-                                      server_->fixup_port());
+  const std::string uri =
+      fmt::format("esx://{}@127.0.0.1:{}/?no_verify=1", server_->user(), server_->fixup_port());
   int types[] = {VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT};
   virConnectAuth auth = {types, sizeof types / sizeof types[0], SupplyCredentials, server_};
   virConnectPtr connection = virConnectOpenAuth(uri.c_str(), &auth, 0);
@@ -78,8 +78,8 @@ virDomainPtr LibvirtEsxBackend::DefineDomain(const scenario::Scenario& scenario)
   virDomainPtr domain = virDomainLookupByName(connection(), vm_.c_str());
   if (domain == nullptr) {
     DestroyVcsimVm(*server_, vm_);
-    throw BackendFailure(fmt::format("libvirt's ESX driver does not see the VM {}: {}", vm_,
-                                     LastLibvirtMessage()));
+    throw BackendFailure(
+        fmt::format("libvirt's ESX driver does not see the VM {}: {}", vm_, LastLibvirtMessage()));
   }
   return domain;
 }

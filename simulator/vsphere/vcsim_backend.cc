@@ -1,5 +1,5 @@
-#include "core/overloaded.h"
 #include "simulator/vsphere/vcsim_backend.h"
+#include "core/overloaded.h"
 
 #include <cctype>
 #include <functional>
@@ -40,7 +40,8 @@ scenario::Tree TreeFromJson(const nlohmann::json& nodes) {
   scenario::Tree tree;
   if (!nodes.is_array()) return tree;
   for (const auto& node : nodes) {
-    tree.children.emplace_back(node.value("name", ""), TreeFromJson(node.value("children", nlohmann::json::array())));
+    tree.children.emplace_back(node.value("name", ""),
+                               TreeFromJson(node.value("children", nlohmann::json::array())));
   }
   return tree;
 }
@@ -84,9 +85,10 @@ std::optional<std::string> VcsimBackend::CannotRun(const scenario::Scenario& sce
   for (size_t i = 0; i < scenario.steps.size(); ++i) {
     const auto* create = std::get_if<scenario::Create>(&scenario.steps[i].action);
     if (create != nullptr && create->halt) {
-      return fmt::format("step {} (create): `halt` is a libvirt flag; vSphere's "
-                         "CreateSnapshot_Task has none (and libvirt's ESX driver refuses it)",
-                         i + 1);
+      return fmt::format(
+          "step {} (create): `halt` is a libvirt flag; vSphere's "
+          "CreateSnapshot_Task has none (and libvirt's ESX driver refuses it)",
+          i + 1);
     }
   }
   return std::nullopt;
@@ -140,8 +142,8 @@ Status VcsimBackend::Create(const scenario::Create& create) {
     return Status::Error(ErrorClass::kConfigUnsupported, "disk snapshots not supported yet");
   }
   const bool memory = create.memory != scenario::MemoryMode::kNo && !create.disk_only;
-  return Call("create", {{"snapshot", create.name}, {"memory", memory},
-                         {"quiesce", create.quiesce}});
+  return Call("create",
+              {{"snapshot", create.name}, {"memory", memory}, {"quiesce", create.quiesce}});
 }
 
 Status VcsimBackend::Lookup(const std::string& name) {
@@ -161,7 +163,8 @@ Status VcsimBackend::Delete(const scenario::Delete& del) {
   if (del.metadata_only) return Status::Ok();  // vSphere keeps no metadata of its own
   if (del.discard) {
     // The seed's DISCARD: revert (suppressPowerOn as asked), then remove the subtree.
-    Status reverted = Call("revert", {{"snapshot", del.name}, {"suppress_power_on", del.suppress_power_on}});
+    Status reverted =
+        Call("revert", {{"snapshot", del.name}, {"suppress_power_on", del.suppress_power_on}});
     if (!reverted.ok()) return reverted;
     return Call("remove", {{"snapshot", del.name}, {"remove_children", true}});
   }
@@ -171,10 +174,12 @@ Status VcsimBackend::Delete(const scenario::Delete& del) {
 Status VcsimBackend::Revert(const scenario::Revert& revert) {
   if (Status found = Lookup(revert.name); !found.ok()) return found;
   if (revert.running || revert.paused || revert.force) {
-    return Status::Error(ErrorClass::kInvalidArg,
-                         "RevertToSnapshot_Task takes only suppressPowerOn (no running, paused, force)");
+    return Status::Error(
+        ErrorClass::kInvalidArg,
+        "RevertToSnapshot_Task takes only suppressPowerOn (no running, paused, force)");
   }
-  return Call("revert", {{"snapshot", revert.name}, {"suppress_power_on", revert.suppress_power_on}});
+  return Call("revert",
+              {{"snapshot", revert.name}, {"suppress_power_on", revert.suppress_power_on}});
 }
 
 Observation VcsimBackend::Observe() {

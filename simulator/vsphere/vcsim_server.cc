@@ -70,13 +70,15 @@ std::optional<std::string> VcsimServer::BinaryPath(std::string* why_not) {
   const std::string built = SNAPSIM_VCSIM_PATH;
   if (built.empty()) {
     if (why_not) {
-      *why_not = "snapsim was configured without Go and govmomi "
-                 "(apt-get install golang-go golang-github-vmware-govmomi-dev)";
+      *why_not =
+          "snapsim was configured without Go and govmomi "
+          "(apt-get install golang-go golang-github-vmware-govmomi-dev)";
     }
     return std::nullopt;
   }
   if (::access(built.c_str(), X_OK) != 0) {
-    if (why_not) *why_not = fmt::format("{} is not built (cmake --build . --target snapsim_vcsim)", built);
+    if (why_not)
+      *why_not = fmt::format("{} is not built (cmake --build . --target snapsim_vcsim)", built);
     return std::nullopt;
   }
   return built;
@@ -118,8 +120,8 @@ void VcsimServer::Launch(const std::string& binary) {
   auto child = ChildProcess::Spawn({binary}, options);
   if (!child.ok()) throw BackendFailure("vcsim: " + child.status().message());
   child_ = std::move(*child);
-  const nlohmann::json hello = {{"user", user_}, {"password", password_}, {"fixup", true},
-                                     {"folder", folder_.path()}};
+  const nlohmann::json hello = {
+      {"user", user_}, {"password", password_}, {"fixup", true}, {"folder", folder_.path()}};
   const std::string line = hello.dump() + "\n";
   if (::write(child_.stdin_fd(), line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
     throw BackendFailure("vcsim: cannot send the credentials: " + Describe());
@@ -141,7 +143,8 @@ std::string VcsimServer::ReadLine(int timeout_ms) {
       return line;
     }
     const int64_t left = deadline - NowMs();
-    if (left <= 0) throw BackendFailure(fmt::format("vcsim gave no answer within {} ms", timeout_ms));
+    if (left <= 0)
+      throw BackendFailure(fmt::format("vcsim gave no answer within {} ms", timeout_ms));
     pollfd p{child_.stdout_fd(), POLLIN, 0};
     const int ready = ::poll(&p, 1, static_cast<int>(left));
     if (ready < 0 && errno == EINTR) continue;

@@ -6,8 +6,8 @@
 //
 // Its pid and its folder (log, and the simulator's datastores through $TMPDIR) are
 // registered with cleanup::, so SIGINT/SIGTERM or exit kill it and remove the folder;
-// PR_SET_PDEATHSIG (SIGTERM) makes it remove its folder itself when snapsim is SIGKILLed. At a normal end stdin is closed and the
-// program removes its datastores itself.
+// PR_SET_PDEATHSIG (SIGTERM) makes it remove its folder itself when snapsim is SIGKILLed. At a
+// normal end stdin is closed and the program removes its datastores itself.
 
 #include <sys/types.h>
 

@@ -21,17 +21,20 @@ std::string GovmomiVersion() {
 
 std::vector<BackendEntry> VsphereFamily() {
   std::vector<BackendEntry> family = {
-      {"vcsim", "", "VMware's vSphere simulator (govmomi ESX model) through the vSphere API; esx only",
+      {"vcsim", "",
+       "VMware's vSphere simulator (govmomi ESX model) through the vSphere API; esx only",
        [](std::string_view) { return VcsimBackend::Probe(); },
-       [](std::string_view) -> std::unique_ptr<Backend> { return std::make_unique<VcsimBackend>(); }},
+       [](std::string_view) -> std::unique_ptr<Backend> {
+         return std::make_unique<VcsimBackend>();
+       }},
   };
 #ifdef SNAPSIM_WITH_LIBVIRT
-  family.push_back(
-      {"libvirt-esx", "", "libvirt's ESX driver (esx://) against vcsim, through a fix-up proxy; esx only",
-       [](std::string_view) { return LibvirtEsxBackend::Probe(); },
-       [](std::string_view) -> std::unique_ptr<Backend> {
-         return std::make_unique<LibvirtEsxBackend>();
-       }});
+  family.push_back({"libvirt-esx", "",
+                    "libvirt's ESX driver (esx://) against vcsim, through a fix-up proxy; esx only",
+                    [](std::string_view) { return LibvirtEsxBackend::Probe(); },
+                    [](std::string_view) -> std::unique_ptr<Backend> {
+                      return std::make_unique<LibvirtEsxBackend>();
+                    }});
 #endif
   for (BackendEntry& entry : family) entry.profiles = "esx";
   family[0].versions = GovmomiVersion;
