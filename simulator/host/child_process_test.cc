@@ -18,19 +18,22 @@ namespace {
 TEST(ChildProcessTest, TheChildKeepsOnlyTheDescriptorsItIsGiven) {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);  // without close-on-exec: a plain fork/exec would pass them on
+  // High numbers, which no descriptor `ls` opens itself can take.
+  const int kept = ::fcntl(fds[1], F_DUPFD, 200);
+  const int dropped = ::fcntl(fds[0], F_DUPFD, 300);
+  ASSERT_GE(kept, 200);
+  ASSERT_GE(dropped, 300);
   ChildOptions options;
   options.pipe_stdout = true;
-  options.keep_fds = {fds[1]};
+  options.keep_fds = {kept};
   auto child = ChildProcess::Spawn({"sh", "-c", "ls /proc/self/fd"}, options);
   ASSERT_TRUE(child.ok()) << child.status().message();
   std::string out, err;
   EXPECT_FALSE(child->Drain(10'000, &out, &err));
   EXPECT_EQ(child->exit_status(), 0);
-  // 0, 1, 2, the kept one, and the descriptor `ls` opens for /proc/self/fd.
-  EXPECT_NE(out.find(std::to_string(fds[1]) + "\n"), std::string::npos) << out;
-  EXPECT_EQ(out.find(std::to_string(fds[0]) + "\n"), std::string::npos) << out;
-  ::close(fds[0]);
-  ::close(fds[1]);
+  EXPECT_NE(out.find("\n" + std::to_string(kept) + "\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\n" + std::to_string(dropped) + "\n"), std::string::npos) << out;
+  for (int fd : {fds[0], fds[1], kept, dropped}) ::close(fd);
 }
 
 TEST(ChildProcessTest, AWorkerSeesEndOfFileWhenTheParentClosesItsEnd) {
