@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "scenario/loader.h"
+#include "scenario/writer.h"
 
 namespace snapsim::scenario {
 namespace {
@@ -22,6 +23,25 @@ TEST(Utf8Input, AcceptsAByteOrderMarkAndNonAsciiText) {
   ASSERT_TRUE(std::holds_alternative<Scenario>(loaded)) << std::get<LoadError>(loaded).ToString();
   const auto& create = std::get<Create>(std::get<Scenario>(loaded).steps.at(0).action);
   EXPECT_EQ(create.name, "caf\xC3\xA9 \xF0\x9F\x93\xB8");
+}
+
+// YAML's escapes name code points; all of them load as UTF-8, including the two that
+// yaml-cpp decodes into single Latin-1 bytes (\N and \_), and the name round-trips.
+TEST(Utf8Input, EveryDoubleQuotedEscapeLoadsAsUtf8) {
+  auto loaded = Load(kHeader + "  - create: \"a\\_b\\Nc\\x85d\\u00e9e\\Lf\\U0001F4F8\"\n");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(loaded)) << std::get<LoadError>(loaded).ToString();
+  const auto& create = std::get<Create>(std::get<Scenario>(loaded).steps.at(0).action);
+  EXPECT_EQ(create.name,
+            "a\xC2\xA0"
+            "b\xC2\x85"
+            "c\xC2\x85"
+            "d\xC3\xA9"
+            "e\xE2\x80\xA8"
+            "f\xF0\x9F\x93\xB8");
+  auto reloaded = Load(WriteScenario(std::get<Scenario>(loaded)));
+  ASSERT_TRUE(std::holds_alternative<Scenario>(reloaded))
+      << std::get<LoadError>(reloaded).ToString();
+  EXPECT_EQ(std::get<Scenario>(reloaded), std::get<Scenario>(loaded));
 }
 
 TEST(Utf8Input, RejectsABadByteAtItsLineAndByteColumn) {

@@ -5,8 +5,31 @@
 
 #include <sstream>
 
+#include "core/utf8.h"
+
 namespace snapsim::scenario::internal {
 namespace {
+
+// yaml-cpp 0.7 decodes the escapes `\N` (U+0085) and `\_` (U+00A0) of double-quoted
+// scalars into the single bytes 0x85 and 0xA0, which are not UTF-8; every other escape
+// comes out as UTF-8. The text given to the parser is UTF-8 (the loader checks), so an
+// invalid byte in a scalar is one of those two: encode it as the code point it stands for.
+std::string DecodedScalar(const std::string& value) {
+  if (!FindInvalidUtf8(value)) return value;
+  std::string out;
+  for (size_t at = 0; at < value.size();) {
+    const Utf8Char c = DecodeUtf8(value, at);
+    if (c.error == Utf8Error::kNone) {
+      out.append(value, at, c.length);
+      at += c.length;
+      continue;
+    }
+    const auto byte = static_cast<unsigned char>(value[at++]);  // Latin-1: U+0080..U+00FF
+    out += static_cast<char>(0xC0 | (byte >> 6));
+    out += static_cast<char>(0x80 | (byte & 0x3F));
+  }
+  return out;
+}
 
 // Thrown from the event handler to stop the parser early.
 struct StopParsing {
@@ -28,7 +51,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                 const std::string& value) override {
-    Add(YamlNode::Kind::kScalar, mark)->scalar = value;
+    Add(YamlNode::Kind::kScalar, mark)->scalar = DecodedScalar(value);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {
