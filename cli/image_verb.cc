@@ -67,6 +67,12 @@ void PrintCompareText(const merge::CompareResult& r, const ImageOptions& o) {
   }
 }
 
+// Image paths are bytes; JSON needs UTF-8, so a byte that is not is printed as U+FFFD.
+template <typename Json>
+void PrintJson(const Json& out) {
+  fmt::print("{}\n", out.dump(2, ' ', false, Json::error_handler_t::replace));
+}
+
 void PrintCompareJson(const merge::CompareResult& r, const ImageOptions& o,
                       const nlohmann::json& strict) {
   nlohmann::json diffs = nlohmann::json::array();
@@ -86,7 +92,7 @@ void PrintCompareJson(const merge::CompareResult& r, const ImageOptions& o,
                         {"read_bytes", r.read_bytes},
                         {"diffs", diffs}};
   if (o.strict) out["strict"] = strict.is_null() ? nlohmann::json{{"same", true}} : strict;
-  fmt::print("{}\n", out.dump(2));
+  PrintJson(out);
 }
 
 // --strict: what `qemu-img compare -s` checks before the bytes. Null when it passes.
@@ -160,7 +166,7 @@ int RunMap(const ImageOptions& o) {
       if (row.present) j["file"] = file_of(row);
       out.push_back(std::move(j));
     }
-    fmt::print("{}\n", out.dump(2));
+    PrintJson(out);
     return kExitOk;
   }
   for (size_t depth = 0; depth < layers.size(); ++depth) {

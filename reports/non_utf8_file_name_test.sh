@@ -50,5 +50,27 @@ for verb in lint run; do
     { fail "$verb: no location of the bad byte"; sed 's/^/    /' "$work/$verb.out"; }
 done
 
+# Images whose names are not UTF-8: `image compare --json` and `image map --json` print
+# strict UTF-8 JSON naming them with U+FFFD, never abort.
+printf 'abc' >"$work/$(printf 'disk\xfea.raw')"
+printf 'abd' >"$work/$(printf 'disk\xfeb.raw')"
+"$snapsim" image compare "$work/$(printf 'disk\xfea.raw')" "$work/$(printf 'disk\xfeb.raw')" \
+  --json >"$work/compare.json" 2>"$work/compare.err"
+status=$?
+[ "$status" -eq 1 ] || { fail "image compare --json: exit $status, expected 1"; cat "$work/compare.json"; }
+"$snapsim" image map "$work/$(printf 'disk\xfea.raw')" --json >"$work/map.json" 2>"$work/map.err"
+status=$?
+[ "$status" -eq 0 ] || { fail "image map --json: exit $status, expected 0"; cat "$work/map.json"; }
+python3 - "$work" <<'PY' || fail "image --json output does not parse as UTF-8 JSON"
+import json, sys
+work = sys.argv[1]
+with open(f"{work}/compare.json", encoding="utf-8", errors="strict") as f:
+    compare = json.load(f)
+assert compare["a"].endswith("disk\ufffda.raw") and not compare["same"], compare
+with open(f"{work}/map.json", encoding="utf-8", errors="strict") as f:
+    rows = json.load(f)
+assert rows and rows[0]["file"].endswith("disk\ufffda.raw"), rows
+PY
+
 [ "$failures" -eq 0 ] && echo "ok"
 [ "$failures" -eq 0 ]

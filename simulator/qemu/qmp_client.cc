@@ -126,7 +126,12 @@ QmpReply QmpClient::Execute(const std::string& command, const Json& arguments, i
   const uint64_t id = next_id_++;
   Json request = {{"execute", command}, {"id", id}};
   if (!arguments.is_null()) request["arguments"] = arguments;
-  const std::string text = request.dump() + "\n";
+  std::string text;
+  try {
+    text = request.dump() + "\n";
+  } catch (const Json::type_error& e) {  // a name or path that is not UTF-8
+    throw BackendFailure(fmt::format("QMP {}: request is not valid UTF-8: {}", command, e.what()));
+  }
   for (size_t sent = 0; sent < text.size();) {
     const ssize_t n = ::send(fd_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
