@@ -1,13 +1,17 @@
 // snapsim explore --hypervisor PROFILE [--depth N] [--names N]
-#include <chrono>
+// Each depth is printed as it completes; a live line on stderr counts states (see
+// progress_line.h). SIGINT/SIGTERM stop the search: it prints what it has, then exits
+// 128+signal.
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "cli/progress_line.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
 #include "model/explore.h"
 #include "scenario/writer.h"
+#include "simulator/host/cleanup.h"
 
 namespace snapsim::cli {
 namespace {
@@ -32,13 +36,24 @@ int RunExplore(const ExploreArgs& args) {
   const size_t operations = model::ExploreAlphabet(options).size();
   fmt::print("explore {}: depth {}, {} names, {} operations per state\n", args.hypervisor,
              args.depth, args.names, operations);
-  // The wall clock is read here only, for display; nothing in the search depends on it.
-  const auto begin = std::chrono::steady_clock::now();
+  fmt::print("  depth 0: 1 new states\n");
+  std::fflush(stdout);
+  // The wall clock is read for display only; nothing in the search depends on it.
+  ProgressLine progress("states", 0, /*verbose=*/false);
+  options.on_progress = [&](uint64_t states) { progress.Update(states); };
+  options.on_depth = [&](int depth, uint64_t new_states) {
+    progress.Clear();
+    fmt::print("  depth {}: {} new states\n", depth, new_states);
+    std::fflush(stdout);
+  };
+  simulator::cleanup::ProgramHandlesFirstSignal();
+  options.stop = [] { return simulator::cleanup::Interrupted() != 0; };
   const model::ExploreResult result = model::Explore(options);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  for (size_t d = 0; d < result.states_per_depth.size(); ++d) {
-    fmt::print("  depth {}: {} new states\n", d, result.states_per_depth[d]);
+  const double seconds = progress.ElapsedSeconds();
+  progress.Clear();
+  if (result.interrupted) {
+    fmt::print("  depth {}: {} new states so far (interrupted)\n",
+               result.states_per_depth.size() - 1, result.states_per_depth.back());
   }
   fmt::print("states: {}  transitions: {} ({} refused)  time: {:.2f} s  states/min: {:.0f}\n",
              result.states, result.transitions, result.refused, seconds,
@@ -48,6 +63,11 @@ int RunExplore(const ExploreArgs& args) {
                result.violation->message, result.violation->scenario.steps.size(),
                scenario::WriteScenario(result.violation->scenario));
     return kExitCheckFailed;
+  }
+  if (result.interrupted) {
+    fmt::print("interrupted: invariants held in the {} states reached\n", result.states);
+    std::fflush(stdout);
+    simulator::cleanup::Reraise(simulator::cleanup::Interrupted());
   }
   fmt::print("invariants: all held\n");
   return kExitOk;

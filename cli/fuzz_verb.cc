@@ -1,15 +1,19 @@
 // snapsim fuzz --hypervisor PROFILE --backend NAME [--seed N] [--runs N] [--steps N] [--out DIR]
-//              [--known FILE]
+//              [--known FILE] [-v]
+// Progress goes to stderr (see progress_line.h). SIGINT/SIGTERM stop the campaign: it
+// prints what it has (a counterexample shrunk so far is written), then exits 128+signal.
 #include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
 
+#include "cli/progress_line.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
 #include "scenario/writer.h"
 #include "simulator/backend_registry.h"
 #include "simulator/fuzzer.h"
+#include "simulator/host/cleanup.h"
 
 namespace snapsim::cli {
 namespace {
@@ -17,7 +21,18 @@ namespace {
 struct FuzzFlags {
   std::string profile, backend = "model", out = "build/fuzz", known;
   simulator::FuzzOptions options;
+  bool verbose = false;
 };
+
+// The end of an interrupted campaign: its summary is printed; then the signal's status.
+int Finish(const simulator::FuzzReport& report, int status) {
+  const int signal = simulator::cleanup::Interrupted();
+  if (signal == 0 || !report.interrupted) return status;
+  fmt::print("interrupted after {} sequences\n", report.runs);
+  std::fflush(stdout);
+  simulator::cleanup::Reraise(signal);  // exit status 128 + signal
+  return status;
+}
 
 int Fuzz(FuzzFlags& flags) {
   fmt::print("seed: {}\n", flags.options.seed);
@@ -49,8 +64,16 @@ int Fuzz(FuzzFlags& flags) {
   }
   std::fflush(stdout);
   simulator::FuzzReport report;
+  ProgressLine progress("runs", static_cast<uint64_t>(flags.options.runs), flags.verbose);
+  flags.options.on_progress = [&](int runs, int shrinks) {
+    progress.Update(static_cast<uint64_t>(runs),
+                    shrinks > 0 ? fmt::format("shrinking: {} tries", shrinks) : "");
+  };
+  simulator::cleanup::ProgramHandlesFirstSignal();
+  flags.options.stop = [] { return simulator::cleanup::Interrupted() != 0; };
   try {
     report = simulator::Fuzz(flags.options, [&] { return factory->Make(); });
+    progress.Clear();
   } catch (const simulator::BackendFailure& failure) {
     fmt::print(stderr, "snapsim: backend failure: {}\n", failure.what());
     return kExitBackendUnavailable;
@@ -64,11 +87,11 @@ int Fuzz(FuzzFlags& flags) {
   }
   if (report.gave_up) {
     fmt::print("gave up after {} sequences held: too many ran into known findings\n", report.runs);
-    return kExitOk;
+    return Finish(report, kExitOk);
   }
   if (!report.counterexample) {
     fmt::print("{} sequences held\n", report.runs);
-    return kExitOk;
+    return Finish(report, kExitOk);
   }
   std::filesystem::create_directories(flags.out);
   const std::string path = fmt::format("{}/{}.yaml", flags.out, report.counterexample->name);
@@ -78,7 +101,7 @@ int Fuzz(FuzzFlags& flags) {
       "failed after {} sequences: {}\nshrunk to {} steps: {}\nreplay: snapsim run {} --backend "
       "{}\n",
       report.runs, report.failure, report.counterexample->steps.size(), path, path, flags.backend);
-  return kExitCheckFailed;
+  return Finish(report, kExitCheckFailed);
 }
 
 void Register(CLI::App& app) {
@@ -98,6 +121,8 @@ void Register(CLI::App& app) {
   fuzz->add_option("--known", flags->known,
                    "Set aside divergences this file lists for the backend (BACKENDS FINDING "
                    "REGEX lines; e.g. conformance/fuzz_known_findings.txt)");
+  fuzz->add_flag("-v,--verbose", flags->verbose,
+                 "Off a terminal, a progress line at every tenth of the runs (on stderr)");
   fuzz->callback([flags] { SetExitStatus(Fuzz(*flags)); });
 }
 

@@ -1,6 +1,7 @@
 // snapsim run [PATH...] [--backend NAME[,NAME...]] [--junit F] [--json F] [--html F]
 //             [--seed N] [--jobs N] [--shard K/N] [--known FILE] [--filter RE] [--tag T]
-//             [--list] [-v] [--quiet] [--timings] [--annotations github]
+//             [--rerun-failed REPORT.json] [--list] [-v] [--quiet] [--timings]
+//             [--annotations github]
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,12 +13,15 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <set>
 
 #include <fmt/format.h>
 
+#include "cli/rerun_failed.h"
 #include "cli/run_output.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
+#include "core/utf8.h"
 #include "reports/html_report.h"
 #include "reports/json_lines_report.h"
 #include "reports/junit_report.h"
@@ -32,7 +36,8 @@ namespace {
 struct RunOptions {
   std::vector<std::string> paths;
   std::vector<std::string> backends = {"model"};
-  std::string junit_path, json_path, html_path, shard_text, known_path, filter, annotations;
+  std::string junit_path, json_path, html_path, shard_text, known_path, filter, annotations,
+      rerun_failed;
   std::vector<std::string> tags;
   bool list = false;
   bool verbose = false;
@@ -105,9 +110,20 @@ std::string CaseName(const simulator::Case& c) {
   return c.scenario->path + "@" + c.backend->name();
 }
 
-// --filter and --tag: the cases to keep. Errors: a bad regular expression.
+// --filter, --tag and --rerun-failed: the cases to keep. Errors: a bad regular
+// expression, a report that cannot be read.
 std::optional<std::vector<simulator::Case>> Select(std::vector<simulator::Case> cases,
                                                    const RunOptions& options) {
+  std::optional<std::set<std::string>> rerun;
+  if (!options.rerun_failed.empty()) {
+    auto failed = LoadFailedCases(options.rerun_failed);
+    if (!failed.ok()) {
+      fmt::print(stderr, "snapsim: error: {}\n", failed.status().message());
+      return std::nullopt;
+    }
+    rerun = std::move(*failed);
+    fmt::print("rerun: {} failed cases in {}\n", rerun->size(), options.rerun_failed);
+  }
   std::optional<std::regex> filter;
   if (!options.filter.empty()) {
     try {
@@ -120,6 +136,7 @@ std::optional<std::vector<simulator::Case>> Select(std::vector<simulator::Case> 
   std::vector<simulator::Case> kept;
   for (const simulator::Case& c : cases) {
     if (filter && !std::regex_search(CaseName(c), *filter)) continue;
+    if (rerun && !rerun->count(ToValidUtf8(CaseName(c)))) continue;  // as the report wrote it
     if (!options.tags.empty()) {
       const auto& tags = c.scenario->tags;
       bool any = false;
@@ -267,6 +284,9 @@ void Register(CLI::App& app) {
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run->add_option("--rerun-failed", options->rerun_failed,
+                  "Only the cases a JSON-lines report (--json) recorded as fail or "
+                  "backend-failure");
   run->add_flag("--list", options->list, "Print the cases the run would run, and run nothing");
   run->add_flag("-v,--verbose", options->verbose, "One line per case as it finishes");
   run->add_option("--annotations", options->annotations,

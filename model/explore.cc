@@ -133,7 +133,17 @@ ExploreResult Explore(const ExploreOptions& o) {
 
   for (int depth = 0; depth < o.depth && !frontier.empty(); ++depth) {
     std::vector<std::pair<int64_t, Model>> next;
+    uint64_t visited = 0;
     for (const auto& [index, model] : frontier) {
+      if ((++visited & 255) == 0) {
+        if (o.on_progress) o.on_progress(origins.size());
+        if (o.stop && o.stop()) {
+          result.interrupted = true;
+          result.states_per_depth.push_back(next.size());
+          result.states = origins.size();
+          return result;
+        }
+      }
       const std::string before_text = model.Canonical();
       for (uint32_t a = 0; a < alphabet.size(); ++a) {
         Model after = model;
@@ -156,6 +166,7 @@ ExploreResult Explore(const ExploreOptions& o) {
       }
     }
     result.states_per_depth.push_back(next.size());
+    if (o.on_depth) o.on_depth(depth + 1, next.size());
     frontier = std::move(next);
   }
   result.states = origins.size();

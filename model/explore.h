@@ -26,6 +26,13 @@ struct ExploreOptions {
   // An extra invariant checked after every transition besides invariants.h (tests use
   // it to make the search find a counterexample on purpose).
   std::function<Status(const Model& after)> extra_check;
+  // Called when depth `depth` is complete with its count of new states, and every 256
+  // frontier states with the distinct states so far (progress display only).
+  std::function<void(int depth, uint64_t new_states)> on_depth;
+  std::function<void(uint64_t states)> on_progress;
+  // Asked every 256 frontier states; true stops the search (an interrupt) with what it
+  // has: the result then has `interrupted` set and its last depth incomplete.
+  std::function<bool()> stop;
 };
 
 struct ExploreViolation {
@@ -39,6 +46,7 @@ struct ExploreResult {
   uint64_t refused = 0;      // of which the model refused
   std::vector<uint64_t> states_per_depth;
   std::optional<ExploreViolation> violation;
+  bool interrupted = false;
 };
 
 // The operations explored for `profile` over `names` names: power steps, create /

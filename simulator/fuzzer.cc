@@ -1,6 +1,8 @@
 #include "simulator/fuzzer.h"
 
 #include <cstdlib>
+#include <iostream>
+#include <sstream>
 
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
@@ -112,7 +114,22 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
     return !probe->CannotRun(one).has_value();
   };
 
+  int ran = 0, shrinks = 0;  // sequences that held before the first failure; tries after it
+  bool failed = false;
   auto property = [&] {
+    if (options.stop && options.stop()) {
+      report.interrupted = true;
+      return;
+    }
+    struct Progress {
+      int &ran, &shrinks;
+      bool& failed;
+      const FuzzOptions& options;
+      ~Progress() {
+        if (options.on_progress) options.on_progress(ran, shrinks);
+      }
+    } progress{ran, shrinks, failed, options};
+    if (failed) ++shrinks;
     const PowerState initial = *rc::gen::elementOf(initials);
     const scenario::Scenario skeleton = Skeleton(options.profile, initial);
     std::unique_ptr<Backend> backend = make_backend();
@@ -143,11 +160,13 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
         failing_steps = sut.steps;
         failing_initial = initial;
         failing_divergence = sut.divergence;
+        failed = true;
       }
       backend->End();
       throw;
     }
     backend->End();
+    if (!failed) ++ran;
   };
 
   // RapidCheck loads (and prints) its global configuration on first use, with a random
@@ -157,17 +176,23 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
   params.seed = options.seed;
   params.maxSuccess = options.runs;
   params.maxSize = options.steps_max;
+  // It also says "Using configuration: seed=N" on std::cerr; snapsim prints its seed itself.
+  std::ostringstream rapidcheck_notes;
+  struct QuietCerr {
+    std::streambuf* saved;
+    ~QuietCerr() { std::cerr.rdbuf(saved); }
+  } quiet{std::cerr.rdbuf(rapidcheck_notes.rdbuf())};
   const auto result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
 
   rc::detail::GaveUpResult gave_up;
   if (result.match(gave_up)) {
-    report.runs = gave_up.numSuccess;
+    report.runs = report.interrupted ? ran : gave_up.numSuccess;
     report.gave_up = true;
     return report;
   }
   rc::detail::FailureResult failure;
   if (!result.match(failure)) {
-    report.runs = options.runs;
+    report.runs = report.interrupted ? ran : options.runs;
     return report;
   }
   report.runs = failure.numSuccess;

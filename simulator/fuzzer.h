@@ -25,6 +25,12 @@ struct FuzzOptions {
   int names = 3;       // snapshot names drawn from a, b, c, ...
   // Divergences to set aside: a sequence that runs into one is discarded, not shrunk.
   std::vector<KnownFinding> known;
+  // Called after each sequence: `runs` held so far, `shrinks` tried since the first
+  // failure (0 before it). For progress lines; nothing in the search depends on it.
+  std::function<void(int runs, int shrinks)> on_progress;
+  // Asked before each sequence; true stops the campaign (an interrupt): the sequences
+  // left pass without running, so RapidCheck ends at once, keeping what it has shrunk.
+  std::function<bool()> stop;
 };
 
 struct FuzzReport {
@@ -40,6 +46,8 @@ struct FuzzReport {
   std::map<std::string, int> set_aside;
   // RapidCheck gave up: too many sequences were set aside to reach `runs`.
   bool gave_up = false;
+  // `stop` ended the campaign early; `runs` counts the sequences that really ran.
+  bool interrupted = false;
 };
 
 using BackendMaker = std::function<std::unique_ptr<Backend>()>;
