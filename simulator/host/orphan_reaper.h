@@ -11,11 +11,40 @@
 // never in those files, so they stay libvirt's to reap. (The short-lived middle process
 // of QEMU's own -daemonize is adopted too and stays a zombie until the worker exits: one
 // per capability probe.)
+//
+// The scan runs every 10 ms beside libvirt, which forks from other threads: a child
+// forked while this thread held the allocator's lock would wait for it forever (seen
+// under AddressSanitizer, whose allocator has one lock). So a scan allocates nothing:
+// raw getdents64, open and read into fixed buffers, a fixed table of watched pids.
+
+#include <sys/types.h>
 
 #include <optional>
 #include <string>
 
 namespace snapsim::simulator {
+
+// One scan of a root's pid files: remembers the pids it finds, reaps those that ended.
+class OrphanScan {
+ public:
+  static constexpr int kMaxWatched = 64;  // QEMUs alive at once under one root
+  explicit OrphanScan(const std::string& root);
+  OrphanScan(const OrphanScan&) = delete;
+  OrphanScan& operator=(const OrphanScan&) = delete;
+
+  void Once();  // allocates nothing (see above)
+  int watched() const { return watched_count_; }
+
+ private:
+  void ScanFolder(const char* folder, bool probe_folders);
+  void Watch(const char* pid_file);
+  void ReapEnded();
+
+  char root_[512];
+  char path_[1024];
+  pid_t watched_[kMaxWatched];
+  int watched_count_ = 0;
+};
 
 // Makes this process the subreaper of its descendants and starts a thread that reaps the
 // ones in `root`'s pid files. Returns why it could not, or nothing.

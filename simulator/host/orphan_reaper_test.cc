@@ -4,14 +4,31 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "simulator/host/temp_dir.h"
+
+// Every C++ allocation of this test binary, counted while a thread asks for it.
+namespace {
+std::atomic<long> g_allocations{0};
+thread_local bool g_counting = false;
+}  // namespace
+
+void* operator new(size_t size) {
+  if (g_counting) ++g_allocations;
+  if (void* block = std::malloc(size == 0 ? 1 : size)) return block;
+  throw std::bad_alloc();
+}
+void operator delete(void* block) noexcept { std::free(block); }
+void operator delete(void* block, size_t) noexcept { std::free(block); }
 
 namespace snapsim::simulator {
 namespace {
@@ -84,6 +101,38 @@ TEST(OrphanReaperTest, ReapsTheOrphansLibvirtsPidFilesNameAndNoOthers) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "10: no subreaper, 11: fork, 12: listed orphan not "
                                        "reaped, 13: unlisted orphan touched, 14: wait";
+}
+
+// The scan runs beside libvirt's forks (see orphan_reaper.h): it must never allocate.
+TEST(OrphanReaperTest, AScanAllocatesNothing) {
+  auto dir = TempDir::Create("snapsim-reaper-test-");
+  ASSERT_TRUE(dir.ok()) << dir.status().message();
+  const std::string root = dir->path();
+  std::filesystem::create_directories(root + "/run/qemu");
+  std::filesystem::create_directories(root + "/lib/qemu/qmp-abc");
+  const pid_t sleeper = fork();
+  ASSERT_GE(sleeper, 0);
+  if (sleeper == 0) {
+    pause();
+    _exit(0);
+  }
+  std::ofstream(root + "/run/qemu/snapsim-x.pid") << sleeper << "\n";
+  std::ofstream(root + "/run/qemu/driver.pid") << getpid() << "\n";
+  std::ofstream(root + "/lib/qemu/qmp-abc/qmp.pid") << sleeper + 1 << "\n";
+  OrphanScan scan(root);
+  g_counting = true;
+  for (int i = 0; i < 100; ++i) scan.Once();
+  g_counting = false;
+  EXPECT_EQ(g_allocations.load(), 0);
+  // The domain's pid is watched (a running child); the driver's lock is not; the probe's
+  // pid is not our child, so it is dropped at the first reap.
+  EXPECT_EQ(scan.watched(), 1);
+  kill(sleeper, SIGKILL);
+  siginfo_t ended;
+  waitid(P_PID, sleeper, &ended, WEXITED | WNOWAIT);  // a zombie now, left for the scan
+  scan.Once();                                        // reaps it
+  EXPECT_EQ(scan.watched(), 0);
+  EXPECT_EQ(waitpid(sleeper, nullptr, WNOHANG), -1);  // already reaped
 }
 
 }  // namespace
