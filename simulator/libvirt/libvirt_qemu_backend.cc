@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +14,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -24,6 +27,18 @@
 
 namespace snapsim::simulator {
 namespace {
+
+// The first folder above `path` that other users cannot search, with its mode.
+std::optional<std::pair<std::string, unsigned>> FolderOthersCannotEnter(const std::string& path) {
+  for (std::filesystem::path folder = std::filesystem::path(path).parent_path();
+       !folder.empty() && folder != folder.root_path(); folder = folder.parent_path()) {
+    struct stat info;
+    if (stat(folder.c_str(), &info) == 0 && (info.st_mode & S_IXOTH) == 0) {
+      return std::make_pair(folder.string(), static_cast<unsigned>(info.st_mode & 07777));
+    }
+  }
+  return std::nullopt;
+}
 
 using Json = nlohmann::json;
 
@@ -170,6 +185,12 @@ void LibvirtQemuBackend::StartWorker() {
     setup.gid = nobody->pw_gid;
     if (chown(dir_->path().c_str(), nobody->pw_uid, nobody->pw_gid) != 0) {
       throw BackendFailure(fmt::format("chown {}: {}", dir_->path(), strerror(errno)));
+    }
+    if (auto closed = FolderOthersCannotEnter(dir_->path())) {
+      throw BackendFailure(fmt::format(
+          "as root, libvirt's driver runs as the user nobody, who cannot enter {} (mode {:04o}); "
+          "set TMPDIR to a folder every user may enter, such as /tmp",
+          closed->first, closed->second));
     }
   }
   SeedCapabilities(dir_->path(), setup);

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "merge/image.h"
@@ -158,10 +159,22 @@ TEST(LibvirtQemuBackendTest, OfflineStepsAndLibvirtErrorsKeepTheirClass) {
   backend.End();
 }
 
-// snapsim killed by SIGTERM while libvirt's QEMU runs: the worker, every QEMU and the
-// run's folders are gone.
-TEST(LibvirtQemuBackendTest, SnapsimKilledMidRunLeavesNoQemuAndNoFolder) {
-  SKIP_WITHOUT_LIBVIRT_QEMU();
+// The pids of `pid`'s children now (Linux lists them per thread).
+std::vector<pid_t> ChildrenOf(pid_t pid) {
+  std::vector<pid_t> children;
+  std::error_code error;
+  for (const auto& task : fs::directory_iterator(fmt::format("/proc/{}/task", pid), error)) {
+    std::ifstream in(task.path() / "children");
+    for (pid_t child; in >> child;) children.push_back(child);
+  }
+  return children;
+}
+
+// snapsim killed by `signal` while libvirt's QEMU runs: the worker (running as nobody when
+// snapsim is root, which clears the parent-death signal), every QEMU and the run's folders
+// are gone. SIGKILL leaves no handler to run: the worker's re-armed death signal and the
+// guard process do it.
+void KillMidRunLeavesNothing(int signal) {
   auto tmp = TempDir::Create("snapsim-kt-");
   ASSERT_TRUE(tmp.ok());
   chmod(tmp->path().c_str(), 0755);  // the worker runs as nobody and must reach its folder
@@ -194,22 +207,64 @@ TEST(LibvirtQemuBackendTest, SnapsimKilledMidRunLeavesNoQemuAndNoFolder) {
     if (qemu == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_NE(qemu, 0) << "no QEMU of the run appeared within 30 s";
-  ASSERT_EQ(kill(child, SIGTERM), 0);
+  const std::vector<pid_t> helpers = ChildrenOf(child);  // the worker and the guard
+  ASSERT_GE(helpers.size(), 2u);
+  ASSERT_EQ(kill(child, signal), 0);
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
-  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << "status " << status;
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal) << "status " << status;
   // The guard finishes after snapsim is gone: give it a bounded moment.
   auto left_over = [&] {
     std::vector<std::string> left;
     for (const auto& entry : fs::directory_iterator(tmp->path())) left.push_back(entry.path());
+    for (pid_t helper : helpers) {
+      if (Alive(helper)) left.push_back(fmt::format("process {}", helper));
+    }
+    if (Alive(qemu)) left.push_back(fmt::format("QEMU {}", qemu));
     return left;
   };
-  for (int i = 0; i < 1000 && (Alive(qemu) || !left_over().empty()); ++i) {
+  for (int i = 0; i < 1500 && !left_over().empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_FALSE(Alive(qemu));
   const std::vector<std::string> left = left_over();
   EXPECT_TRUE(left.empty()) << "left behind: " << (left.empty() ? "" : left.front());
+}
+
+TEST(LibvirtQemuBackendTest, SnapsimTerminatedMidRunLeavesNoQemuNoWorkerAndNoFolder) {
+  SKIP_WITHOUT_LIBVIRT_QEMU();
+  KillMidRunLeavesNothing(SIGTERM);
+}
+
+TEST(LibvirtQemuBackendTest, SnapsimKilledMidRunLeavesNoQemuNoWorkerAndNoFolder) {
+  SKIP_WITHOUT_LIBVIRT_QEMU();
+  KillMidRunLeavesNothing(SIGKILL);
+}
+
+// As root, libvirt's driver runs as nobody, who cannot enter a private TMPDIR: a clear
+// backend failure that says so, never a SIGPIPE.
+TEST(LibvirtQemuBackendTest, APrivateTmpdirAsRootIsAClearBackendFailure) {
+  SKIP_WITHOUT_LIBVIRT_QEMU();
+  if (geteuid() != 0) GTEST_SKIP() << "only root's driver runs as another user";
+  auto tmp = TempDir::Create("snapsim-private-");
+  ASSERT_TRUE(tmp.ok());
+  chmod(tmp->path().c_str(), 0700);
+  const char* saved = getenv("TMPDIR");
+  const std::string previous = saved ? saved : "";
+  setenv("TMPDIR", tmp->path().c_str(), 1);
+  LibvirtQemuBackend backend;
+  std::string message;
+  try {
+    backend.Begin(Live(PowerState::kShutoff));
+  } catch (const BackendFailure& failure) {
+    message = failure.what();
+  }
+  if (saved)
+    setenv("TMPDIR", previous.c_str(), 1);
+  else
+    unsetenv("TMPDIR");
+  backend.End();
+  EXPECT_NE(message.find("TMPDIR"), std::string::npos) << message;
+  EXPECT_NE(message.find(tmp->path()), std::string::npos) << message;
 }
 
 }  // namespace
