@@ -1,7 +1,12 @@
 // snapsim explore --hypervisor PROFILE [--depth N] [--names N]
+//                 [--backend B [--known FILE] [--max-ops N] [--out DIR]]
+// Without --backend: the model's invariants in every state (model/explore.h). With it:
+// every transition of the model's state graph checked on B (simulator/backend_explorer.h).
 // Each depth is printed as it completes; a live line on stderr counts states (see
 // progress_line.h). SIGINT/SIGTERM stop the search: it prints what it has, then exits
 // 128+signal.
+#include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
@@ -11,6 +16,8 @@
 #include "core/exit_code.h"
 #include "model/explore.h"
 #include "scenario/writer.h"
+#include "simulator/backend_explorer.h"
+#include "simulator/backend_registry.h"
 #include "simulator/host/cleanup.h"
 
 namespace snapsim::cli {
@@ -20,7 +27,89 @@ struct ExploreArgs {
   std::string hypervisor;
   int depth = 6;
   int names = 3;
+  std::string backend, known, out = "build/explore";
+  uint64_t max_ops = 0;
 };
+
+void PrintGroups(const ExploreArgs& args, const simulator::BackendExploreReport& report) {
+  if (!report.groups.empty()) std::filesystem::create_directories(args.out);
+  for (size_t i = 0; i < report.groups.size(); ++i) {
+    const simulator::DivergenceGroup& group = report.groups[i];
+    const std::string path = fmt::format("{}/{}.yaml", args.out, group.scenario.name);
+    std::ofstream(path, std::ios::trunc) << scenario::WriteScenario(group.scenario);
+    fmt::print(
+        "divergence {} ({} transitions{}): {}\n  shortest: {} ({} steps)\n"
+        "  replay: snapsim run {} --backend {}\n",
+        i + 1, group.transitions, group.needs_history ? ", needs the walk's history" : "",
+        group.signature, path, group.scenario.steps.size(), path, args.backend);
+  }
+  for (const auto& [finding, count] : report.known) {
+    fmt::print("known {}: {} transitions\n", finding, count);
+  }
+}
+
+int RunBackendExplore(const ExploreArgs& args, Profile profile) {
+  auto factory = simulator::BackendFactory::ForName(args.backend);
+  if (!factory.ok()) {
+    fmt::print(stderr, "snapsim: error: {}\n", factory.status().message());
+    return ExitCodeFor(factory.status());
+  }
+  simulator::BackendExploreOptions options;
+  options.model.profile = profile;
+  options.model.depth = args.depth;
+  options.model.names = args.names;
+  options.max_ops = args.max_ops;
+  if (!args.known.empty()) {
+    auto known = simulator::LoadKnownFindings(args.known, args.backend);
+    if (!known.ok()) {
+      fmt::print(stderr, "snapsim: error: {}\n", known.status().message());
+      return kExitBadInput;
+    }
+    options.known = std::move(*known);
+  }
+  fmt::print("explore {} on {}: depth {}, {} names{}\n", args.hypervisor, args.backend, args.depth,
+             args.names,
+             args.max_ops > 0 ? fmt::format(", at most {} backend operations", args.max_ops) : "");
+  std::fflush(stdout);
+  ProgressLine progress("transitions", 0, /*verbose=*/false);
+  options.on_progress = [&](uint64_t checked, uint64_t total, uint64_t ops) {
+    progress.Update(checked, fmt::format("of {}, {} backend operations", total, ops));
+  };
+  simulator::cleanup::ProgramHandlesFirstSignal();
+  options.stop = [] { return simulator::cleanup::Interrupted() != 0; };
+  simulator::BackendExploreReport report;
+  try {
+    report = simulator::ExploreBackend(options, [&] { return factory->Make(); });
+  } catch (const simulator::BackendFailure& failure) {
+    progress.Clear();
+    fmt::print(stderr, "snapsim: backend failure: {}\n", failure.what());
+    return kExitBackendUnavailable;
+  }
+  const double seconds = progress.ElapsedSeconds();
+  progress.Clear();
+  for (const std::string& refused : report.refused_actions) {
+    fmt::print("  not sent ({}): {}\n", args.backend, refused);
+  }
+  PrintGroups(args, report);
+  fmt::print(
+      "states: {}  transitions: {} checked of {}  backend operations: {} ({:.2f} per "
+      "transition)  walks: {}  replays: {}  time: {:.1f} s\n",
+      report.states, report.checked, report.transitions, report.backend_ops,
+      report.checked > 0 ? static_cast<double>(report.backend_ops) / report.checked : 0.0,
+      report.walks, report.replays, seconds);
+  if (report.unconfirmed > 0) {
+    fmt::print("{} divergences of a walk did not show again when replayed\n", report.unconfirmed);
+  }
+  if (report.budget_spent) fmt::print("stopped at --max-ops {}\n", args.max_ops);
+  const int status = report.groups.empty() ? kExitOk : kExitCheckFailed;
+  fmt::print("{} new divergences\n", report.groups.size());
+  if (report.interrupted) {
+    fmt::print("interrupted after {} of {} transitions\n", report.checked, report.transitions);
+    std::fflush(stdout);
+    simulator::cleanup::Reraise(simulator::cleanup::Interrupted());
+  }
+  return status;
+}
 
 int RunExplore(const ExploreArgs& args) {
   const auto profile = ParseProfile(args.hypervisor);
@@ -29,6 +118,7 @@ int RunExplore(const ExploreArgs& args) {
                args.hypervisor);
     return kExitBadInput;
   }
+  if (!args.backend.empty() && args.backend != "model") return RunBackendExplore(args, *profile);
   model::ExploreOptions options;
   options.profile = *profile;
   options.depth = args.depth;
@@ -83,6 +173,14 @@ void Register(CLI::App& app) {
       ->check(CLI::Range(0, 12));
   explore->add_option("--names", args->names, "Snapshot names a, b, c... (default 3)")
       ->check(CLI::Range(1, 8));
+  explore->add_option("--backend", args->backend,
+                      "Check every transition on this backend (a differential search)");
+  explore->add_option("--known", args->known,
+                      "With --backend: set aside divergences this known-findings file lists");
+  explore->add_option("--max-ops", args->max_ops,
+                      "With --backend: stop after this many backend operations");
+  explore->add_option("--out", args->out,
+                      "With --backend: folder for the shortest scenarios (default build/explore)");
   explore->callback([args] { SetExitStatus(RunExplore(*args)); });
 }
 
