@@ -19,16 +19,17 @@ constexpr int kNoError = -1;
 // whose edges were computed (depth below the bound) are a prefix.
 struct StateGraph {
   struct Node {
-    int32_t parent;      // on a shortest path from the fresh domain; -1 for it
-    uint32_t action;     // the alphabet entry that led here from the parent
-    int16_t error;       // the model's refusal on that edge, or kNoError
+    int32_t parent;   // on a shortest path from the fresh domain; -1 for it
+    uint32_t action;  // the alphabet entry that led here from the parent
+    int16_t error;    // the model's refusal on that edge, or kNoError
     uint8_t depth;
   };
   std::vector<scenario::Action> alphabet;
   std::vector<Node> nodes;
-  std::vector<int32_t> target;  // expanded * alphabet.size(): the edge's end node
-  std::vector<int16_t> error;   // the same: the model's refusal, or kNoError
-  int32_t expanded = 0;         // nodes [0, expanded) have edges
+  std::unordered_map<uint64_t, int32_t> index;  // Hash(Canonical()) -> node
+  std::vector<int32_t> target;                  // expanded * alphabet.size(): the edge's end node
+  std::vector<int16_t> error;                   // the same: the model's refusal, or kNoError
+  int32_t expanded = 0;                         // nodes [0, expanded) have edges
 
   size_t Edge(int32_t node, uint32_t action) const {
     return static_cast<size_t>(node) * alphabet.size() + action;
@@ -54,7 +55,7 @@ uint64_t Hash(const std::string& text) { return XXH3_64bits(text.data(), text.si
 StateGraph BuildGraph(const model::ExploreOptions& o, std::vector<scenario::Action> alphabet) {
   StateGraph g;
   g.alphabet = std::move(alphabet);
-  std::unordered_map<uint64_t, int32_t> index;
+  auto& index = g.index;
   model::Model initial = FreshModel(o);
   index.emplace(Hash(initial.Canonical()), 0);
   g.nodes.push_back({-1, 0, kNoError, 0});
@@ -135,6 +136,7 @@ class Explorer {
     std::vector<scenario::Step> walk;  // the walk up to the step that diverged
     int32_t source = 0;                // the state the diverging step left (bytes: reached)
     std::optional<uint32_t> action;    // the diverging step; none for a bytes divergence
+    int16_t error = kNoError;          // the model's answer to it
     Divergence divergence;
   };
 
@@ -189,6 +191,26 @@ class Explorer {
     return {};
   }
 
+  int32_t NodeOf(const model::Model& model) const {
+    const auto it = g_.index.find(Hash(model.Canonical()));
+    return it == g_.index.end() ? -1 : it->second;
+  }
+
+  // From a state at the depth bound (whose edges are not in the graph): an operation that
+  // leads back to a state with untested edges, else to any state with edges, or nothing.
+  std::optional<uint32_t> WayBack(const model::Model& model) const {
+    std::optional<uint32_t> any;
+    for (uint32_t a = 0; a < g_.alphabet.size(); ++a) {
+      model::Model after = model;
+      after.Apply(g_.alphabet[a]).IgnoreError();
+      const int32_t to = NodeOf(after);
+      if (to < 0 || to >= g_.expanded) continue;
+      if (untested_[to] > 0) return a;
+      if (!any) any = a;
+    }
+    return any;
+  }
+
   void MarkTested(int32_t node, uint32_t action) {
     if (node >= g_.expanded) return;
     const size_t e = g_.Edge(node, action);
@@ -211,10 +233,14 @@ class Explorer {
     for (uint32_t a : TreePath(g_, goal)) plan.push_back(a);
     std::optional<Suspect> suspect;
     backend_.Begin(walk);
-    while (walk.steps.size() < static_cast<size_t>(o_.max_walk) && node < g_.expanded) {
+    while (walk.steps.size() < static_cast<size_t>(o_.max_walk)) {
       if (Stopped()) break;
       uint32_t action;
-      if (auto untested = UntestedEdge(node); untested && plan.empty()) {
+      if (node >= g_.expanded) {  // at the depth bound: a step back into the graph, if any
+        auto escape = WayBack(model);
+        if (!escape) break;
+        action = *escape;
+      } else if (auto untested = UntestedEdge(node); untested && plan.empty()) {
         action = *untested;
       } else if (!plan.empty()) {
         action = plan.front();
@@ -227,27 +253,31 @@ class Explorer {
         plan.assign(path.begin(), path.end());
         continue;
       }
-      const size_t e = g_.Edge(node, action);
       const Status want = model.Apply(g_.alphabet[action]);
-      walk.steps.push_back(StepOf(g_, action, g_.error[e]));
+      const int16_t error = ErrorCode(want);
+      walk.steps.push_back(StepOf(g_, action, error));
       const Status got = backend_.Perform(g_.alphabet[action]);
       if (got.is_fault()) throw BackendFailure(got.ToString());
       const StepAnswers answers{
-          want, got, [&] { return Observation{model.state(), model.current(), model.Forest()}; },
+          want, got,
+          [&] {
+            return Observation{model.state(), model.current(), model.Forest()};
+          },
           [&] { return backend_.Observe(); }};
       const int n = static_cast<int>(walk.steps.size());
       auto divergence = CompareStep(walk, n, g_.alphabet[action], backend_.name(), answers);
       MarkTested(node, action);
       if (divergence) {
-        suspect = Suspect{walk.steps, node, action, std::move(*divergence)};
+        suspect = Suspect{walk.steps, node, action, error, std::move(*divergence)};
         break;
       }
-      node = g_.target[e];
+      node = NodeOf(model);
+      if (node < 0) break;  // (cannot happen: every step stays in the graph or comes back)
     }
     if (!suspect && !walk.steps.empty()) {
       const int n = static_cast<int>(walk.steps.size());
       if (auto bytes = CompareBytes(walk, n, walk.steps.back().action, backend_, model)) {
-        suspect = Suspect{walk.steps, node, std::nullopt, std::move(*bytes)};
+        suspect = Suspect{walk.steps, node, std::nullopt, kNoError, std::move(*bytes)};
       }
     }
     backend_.End();
@@ -259,10 +289,7 @@ class Explorer {
   void Confirm(const Suspect& suspect) {
     if (Known(suspect.divergence)) return;
     std::vector<scenario::Step> shortest = StepsAlong(TreePath(g_, suspect.source));
-    if (suspect.action) {
-      const size_t e = g_.Edge(suspect.source, *suspect.action);
-      shortest.push_back(StepOf(g_, *suspect.action, g_.error[e]));
-    }
+    if (suspect.action) shortest.push_back(StepOf(g_, *suspect.action, suspect.error));
     if (DivergenceGroup* group = GroupOf(Signature(suspect.divergence))) {
       ++group->transitions;
       if (shortest.size() >= group->scenario.steps.size()) return;
@@ -336,9 +363,9 @@ class Explorer {
     group.scenario = model::PathScenario(o_.model, steps, "");
     const int number = static_cast<int>(report_.groups.size()) + 1;
     group.scenario.name = fmt::format("explore-{}-{}", backend_.name(), number);
-    group.scenario.description = fmt::format(
-        "Found by snapsim explore --backend {} --depth {} --names {}: {}", backend_.name(),
-        o_.model.depth, o_.model.names, group.signature);
+    group.scenario.description =
+        fmt::format("Found by snapsim explore --backend {} --depth {} --names {}: {}",
+                    backend_.name(), o_.model.depth, o_.model.names, group.signature);
     group.transitions = 1;
     group.needs_history = history;
     report_.groups.push_back(std::move(group));
