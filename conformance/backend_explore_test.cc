@@ -31,9 +31,8 @@ scenario::Scenario Reloaded(const scenario::Scenario& written) {
   auto loaded = scenario::LoadScenarioText(scenario::WriteScenario(written), "explore.yaml");
   EXPECT_TRUE(std::holds_alternative<scenario::Scenario>(loaded))
       << scenario::WriteScenario(written);
-  return std::holds_alternative<scenario::Scenario>(loaded)
-             ? std::get<scenario::Scenario>(loaded)
-             : written;
+  return std::holds_alternative<scenario::Scenario>(loaded) ? std::get<scenario::Scenario>(loaded)
+                                                            : written;
 }
 
 TEST(BackendExploreTest, TheModelAgreesWithItselfOnEveryTransition) {
@@ -94,8 +93,8 @@ TEST(BackendExploreTest, TheSameOptionsGiveTheSameSearch) {
 
 TEST(BackendExploreTest, AKnownFindingIsCountedAndSetAside) {
   BackendExploreOptions options = Options(Profile::kEsx, 3, 2);
-  auto known = ParseKnownFindings("forgets-current F99 \\(delete.*current\n",
-                                  "known.txt", "forgets-current");
+  auto known = ParseKnownFindings("forgets-current F99 \\(delete.*current\n", "known.txt",
+                                  "forgets-current");
   ASSERT_TRUE(known.ok()) << known.status().message();
   options.known = std::move(*known);
   const auto report = ExploreBackend(options, Forgetful());
@@ -115,9 +114,8 @@ TEST(BackendExploreTest, MaxOpsBoundsTheWork) {
 // A bug that needs a long history (the fifth action of a domain is lost) is not shown by
 // the shortest path to its state; the walk that found it is the scenario.
 TEST(BackendExploreTest, ABugThatNeedsHistoryKeepsTheWalkAsItsScenario) {
-  const auto report = ExploreBackend(Options(Profile::kTest, 3, 2), [] {
-    return std::make_unique<testing::SwallowNthAction>(5);
-  });
+  const auto report = ExploreBackend(Options(Profile::kTest, 3, 2),
+                                     [] { return std::make_unique<testing::SwallowNthAction>(5); });
   ASSERT_FALSE(report.groups.empty());
   bool any_history = false;
   for (const DivergenceGroup& group : report.groups) {

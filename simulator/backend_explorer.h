@@ -34,9 +34,9 @@
 namespace snapsim::simulator {
 
 struct BackendExploreOptions {
-  model::ExploreOptions model;     // profile, depth, names, disk and write sizes
-  uint64_t max_ops = 0;            // backend operations (domains begun + steps); 0: no bound
-  int max_walk = 48;               // steps of one walk before its bytes are checked
+  model::ExploreOptions model;      // profile, depth, names, disk and write sizes
+  uint64_t max_ops = 0;             // backend operations (domains begun + steps); 0: no bound
+  int max_walk = 48;                // steps of one walk before its bytes are checked
   std::vector<KnownFinding> known;  // set aside when a divergence matches
   // Progress (display only): transitions checked of all, backend operations so far.
   std::function<void(uint64_t checked, uint64_t total, uint64_t ops)> on_progress;
@@ -57,8 +57,8 @@ struct BackendExploreReport {
   uint64_t checked = 0;      // edges checked
   uint64_t backend_ops = 0;  // Begin calls and steps sent
   uint64_t walks = 0;
-  uint64_t replays = 0;      // scenarios replayed to confirm a divergence
-  uint64_t unconfirmed = 0;  // divergences of a walk that no replay showed again
+  uint64_t replays = 0;                      // scenarios replayed to confirm a divergence
+  uint64_t unconfirmed = 0;                  // divergences of a walk that no replay showed again
   std::vector<DivergenceGroup> groups;       // new divergences, in the order found
   std::map<std::string, int> known;          // finding -> transitions that showed it
   std::vector<std::string> refused_actions;  // alphabet entries the backend cannot send
