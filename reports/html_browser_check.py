@@ -6,8 +6,9 @@
 
 From the rendered DOM: the counts by status equal the JSON lines' verdicts, so do the case
 rows; unticking a status hides exactly its rows; the search box hides the rows that do not
-match; opening a failing case shows its step trace and its file's failing line. With
---screenshot, a page with a failing case open is saved as PNG. Exit 1 on a failed check.
+match; opening a failing case shows its step trace and its file's failing line; a known
+case's finding links to docs/findings.md. With
+--screenshot, the page with that case and a known one open is saved as PNG. Exit 1 on a failed check.
 """
 
 import argparse
@@ -97,7 +98,7 @@ def check_open_case(c, status):
     rows = c.rows(status)
     if not rows:
         c.expect(f"a {status} case to open", False, "none in the page")
-        return None
+        return
     row = rows[0]
     trace = d.find_one("table.trace", within=row)
     c.expect("a closed case hides its trace", not d.displayed(trace))
@@ -109,7 +110,15 @@ def check_open_case(c, status):
     c.expect("the failing step is marked", len(broke) == 1, str(len(broke)))
     bad = d.find("pre.source .bad", within=row)
     c.expect("the file's failing line is marked", bool(bad) and d.displayed(bad[0]))
-    return row
+
+
+def check_finding_links(c):
+    d = c.driver
+    for row in c.rows("known"):
+        link = d.find_one("a.finding", within=row)
+        href, name = d.attribute(link, "href"), d.text(link)
+        c.expect(f"{name} links to its section of docs/findings.md",
+                 f"docs/findings.md#{name.lower()}" in href, href)
 
 
 def main():
@@ -120,18 +129,19 @@ def main():
     parser.add_argument("--search", default="F4")
     args = parser.parse_args()
     want = verdicts(args.json)
-    driver = webdriver.Driver(args.chromedriver, args.chromium, height=1100)
+    driver = webdriver.Driver(args.chromedriver, args.chromium, height=1900)
     try:
         driver.open("file://" + os.path.abspath(args.html))
         c = Checker(driver)
         check_counts(c, want)
         check_status_filter(c, want)
         check_search(c, args.search)
-        row = check_open_case(c, "fail")
+        check_open_case(c, "fail")
+        check_finding_links(c)
         if args.screenshot:
-            if row is not None:
-                driver.script("arguments[0].scrollIntoView({block: 'start'}); "
-                              "window.scrollBy(0, -320);", {webdriver.ELEMENT_KEY: row})
+            for known in c.rows("known")[:1]:  # a real backend's answers beside the model's
+                driver.click(driver.find_one("summary", within=known))
+            driver.script("window.scrollTo(0, 0);")
             driver.screenshot(args.screenshot)
             print(f"screenshot: {args.screenshot}")
     finally:
