@@ -195,6 +195,7 @@ TEST(HtmlReportTest, OpensACaseToItsTraceAndMarksTheFailingLine) {
   std::vector<ScenarioResult> results = Results();
   results[1].events = {{1, 3, "create", "ok", "ok", "ok", true, "create: A", ""},
                        {2, 4, "create", "ok", "internal-error", "ok", false, "create: B", ""}};
+  results[0].events = {{1, 3, "delete", "any", "operation-invalid", "invalid-arg", true, "", ""}};
   HtmlReportInput input;
   input.scenario_texts["scenarios/esx/a.yaml"] =
       "hypervisor: esx\nsteps:\n  - create: A\n"
@@ -203,6 +204,10 @@ TEST(HtmlReportTest, OpensACaseToItsTraceAndMarksTheFailingLine) {
   EXPECT_NE(html.find("<tr><td>1</td><td><a href=\"#case-1-L3\">3</a></td><td>create: A</td>"),
             std::string::npos);
   EXPECT_NE(html.find("<tr class=\"broke\"><td>2</td>"), std::string::npos);
+  // Model and backend answered otherwise, though the file's `any` held: marked.
+  EXPECT_NE(html.find("<tr class=\"differs\"><td>1</td><td><a href=\"#case-0-L3\">3</a></td>"
+                      "<td>delete</td><td>any</td><td>invalid-arg</td><td>operation-invalid</td>"),
+            std::string::npos);
   EXPECT_NE(html.find("<span id=\"case-1-L4\" class=\"bad\"><span class=\"ln\">4</span>  - "
                       "create: B</span>"),
             std::string::npos);
