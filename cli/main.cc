@@ -10,7 +10,10 @@ int main(int argc, char** argv) {
   CLI::App app{
       "snapsim: a deterministic simulator and conformance suite for hypervisor "
       "snapshot APIs"};
-  app.set_version_flag("--version", std::string("snapsim ") + SNAPSIM_VERSION);
+  app.set_version_flag("--version",
+                       fmt::format("snapsim {} (commit {})", snapsim::cli::SnapsimVersion(),
+                                   snapsim::cli::SnapsimCommit()));
+  snapsim::cli::SetCommandLine(argc, argv);
   app.require_subcommand(1);
   snapsim::simulator::RegisterAllBackends();
   snapsim::cli::RegisterVerbs(app);

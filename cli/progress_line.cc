@@ -9,12 +9,8 @@
 namespace snapsim::cli {
 
 ProgressLine::ProgressLine(std::string unit, uint64_t total, bool verbose)
-    : unit_(std::move(unit)),
-      total_(total),
-      live_(isatty(STDERR_FILENO) != 0),
-      log_lines_(!live_ && verbose),
-      begin_(std::chrono::steady_clock::now()),
-      last_(begin_) {}
+    : unit_(std::move(unit)), total_(total), live_(isatty(STDERR_FILENO) != 0),
+      log_lines_(!live_ && verbose), begin_(std::chrono::steady_clock::now()), last_(begin_) {}
 
 double ProgressLine::ElapsedSeconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_).count();

@@ -9,7 +9,9 @@ namespace snapsim::cli {
 
 Result<std::set<std::string>> LoadFailedCases(const std::string& report_path) {
   std::ifstream in(report_path, std::ios::binary);
-  if (!in) return Status::Failure(Fault::kBadInput, fmt::format("--rerun-failed: cannot read {}", report_path));
+  if (!in)
+    return Status::Failure(Fault::kBadInput,
+                           fmt::format("--rerun-failed: cannot read {}", report_path));
   std::set<std::string> failed;
   bool saw_run = false;
   std::string line;
@@ -17,9 +19,10 @@ Result<std::set<std::string>> LoadFailedCases(const std::string& report_path) {
     if (line.empty()) continue;
     const nlohmann::json event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!event.is_object() || !event.contains("event") || !event["event"].is_string()) {
-      return Status::Failure(Fault::kBadInput, fmt::format(
-          "{}:{}: error: not a snapsim JSON-lines report event (written by run --json)",
-          report_path, number));
+      return Status::Failure(
+          Fault::kBadInput,
+          fmt::format("{}:{}: error: not a snapsim JSON-lines report event (written by run --json)",
+                      report_path, number));
     }
     const std::string kind = event["event"].get<std::string>();
     saw_run |= kind == "run";
@@ -33,7 +36,8 @@ Result<std::set<std::string>> LoadFailedCases(const std::string& report_path) {
     }
   }
   if (!saw_run) {
-    return Status::Failure(Fault::kBadInput, 
+    return Status::Failure(
+        Fault::kBadInput,
         fmt::format("--rerun-failed: {} is not a snapsim JSON-lines report (no run event)",
                     report_path));
   }

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/report_input.h"
 #include "cli/rerun_failed.h"
 #include "cli/run_output.h"
 #include "cli/verbs.h"
@@ -152,7 +153,7 @@ std::optional<std::vector<simulator::Case>> Select(std::vector<simulator::Case> 
 
 // Writes the reports asked for; false when one could not be written.
 bool WriteReports(const RunOptions& options, const std::vector<simulator::ScenarioResult>& results,
-                  bool incomplete) {
+                  bool incomplete, reports::HtmlReportInput html) {
   bool written = true;
   if (!options.junit_path.empty()) {
     written &= WriteFile(options.junit_path, reports::JunitReport(results, incomplete));
@@ -162,7 +163,9 @@ bool WriteReports(const RunOptions& options, const std::vector<simulator::Scenar
                                                                      options.timings, incomplete));
   }
   if (!options.html_path.empty()) {
-    written &= WriteFile(options.html_path, reports::HtmlReport(options.seed, results, incomplete));
+    html.incomplete = incomplete;
+    if (options.timings) html.environment.finished = UtcNow();
+    written &= WriteFile(options.html_path, reports::HtmlReport(options.seed, results, html));
   }
   return written;
 }
@@ -215,6 +218,11 @@ int Run(const RunOptions& options) {
   OutputOptions output{options.quiet, options.verbose, options.timings,
                        !options.quiet && isatty(STDERR_FILENO), options.annotations == "github"};
   RunPrinter printer(output, cases->size());
+  reports::HtmlReportInput html;
+  if (!options.html_path.empty()) {
+    html = MakeHtmlInput(*scenarios, backends);
+    if (options.timings) html.environment.started = UtcNow();
+  }
   simulator::cleanup::ProgramHandlesFirstSignal();
   const auto started = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -250,7 +258,7 @@ int Run(const RunOptions& options) {
     if (finished[i]) printer.Case(*finished[i]);
   }
   printer.Summary(results, left_out, signal != 0);
-  if (!WriteReports(options, results, signal != 0)) return kExitBadInput;
+  if (!WriteReports(options, results, signal != 0, std::move(html))) return kExitBadInput;
   if (signal != 0) {
     std::fflush(stdout);
     simulator::cleanup::Reraise(signal);  // exit status 128 + signal
@@ -270,7 +278,9 @@ void Register(CLI::App& app) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run->add_option("--junit", options->junit_path, "Write a JUnit XML report");
   run->add_option("--json", options->json_path, "Write a JSON lines report");
-  run->add_option("--html", options->html_path, "Write an HTML conformance matrix");
+  run->add_option("--html", options->html_path,
+                  "Write an HTML report: counts, filters, each case's step trace and file, "
+                  "the portability table");
   run->add_option("--seed", options->seed, "Seed (printed first; default 1)");
   run->add_option("--jobs", options->jobs, "Parallel cases (default 1)")->check(CLI::Range(1, 256));
   run->add_option("--shard", options->shard_text,
@@ -294,7 +304,8 @@ void Register(CLI::App& app) {
       ->check(CLI::IsMember({"github"}));
   run->add_flag("--quiet", options->quiet, "Print failures and the summary only");
   run->add_flag("--timings", options->timings,
-                "Add each scenario's elapsed time to the JSON report (not reproducible)");
+                "Add each scenario's elapsed time to the JSON report and the run's dates to the "
+                "HTML report (neither is then reproducible)");
   run->callback([options] { SetExitStatus(Run(*options)); });
 }
 

@@ -7,6 +7,8 @@
 //
 // A verb's callback records its exit status with SetExitStatus().
 
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace snapsim::cli {
@@ -20,6 +22,15 @@ struct VerbRegistrar {
 };
 
 void RegisterVerbs(CLI::App& app);
+
+// The command line as typed (main() records it), arguments that a shell would split or
+// expand single-quoted: "snapsim run 'my dir/x.yaml' --html r.html". For reports.
+void SetCommandLine(int argc, const char* const* argv);
+const std::string& CommandLine();
+
+// "0.1.0" and the commit the build was configured at ("a99855e", or "unknown").
+const char* SnapsimVersion();
+const char* SnapsimCommit();
 int ExitStatus();
 void SetExitStatus(int status);
 

@@ -86,5 +86,24 @@ TEST(NonUtf8Text, HtmlIsUtf8WithOnlyXmlCharacters) {
   EXPECT_FALSE(HasNonXmlCharacter(html));
 }
 
+TEST(NonUtf8Text, HtmlEnvironmentAndScenarioTextAreUtf8Too) {
+  std::vector<ScenarioResult> results = ResultsWithBadBytes();
+  results[0].events[0].item = "create: {name: \xFF}";
+  results[0].events[0].situation = "create: X | from \xC0 | new name";
+  results[0].finding = "F\xFF";
+  HtmlReportInput input;
+  input.environment = {"0.1\xFF",
+                       "\xED\xA0\x80",
+                       "snapsim run snap\xFFshot.yaml\x01",
+                       {{"libvirt:test:///\xC0\xAF", "libvirt \xF4\x90"}},
+                       "",
+                       ""};
+  input.scenario_texts["scenarios/snap\xFFshot.yaml"] = "name: \"snap\xFFshot\x02\"\r\n";
+  const std::string html = HtmlReport(1, results, input);
+  EXPECT_FALSE(FindInvalidUtf8(html).has_value());
+  EXPECT_FALSE(HasNonXmlCharacter(html));
+  EXPECT_NE(html.find("snapsim run snap\xEF\xBF\xBDshot.yaml"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace snapsim::reports

@@ -6,6 +6,7 @@
 
 #include "model/model.h"
 #include "simulator/observation.h"
+#include "simulator/situation.h"
 
 namespace snapsim::reports {
 namespace {
@@ -104,6 +105,17 @@ std::string Notation(const Action& action) {
   return text;
 }
 
+// Each disk's physical layers, bottom first, as the profile's technology keeps them.
+std::string LayersText(const model::Model& model) {
+  std::vector<std::string> disks;
+  for (const scenario::DiskSpec& disk : model.disks()) {
+    std::vector<std::string> ids;
+    for (const model::Layer& layer : model.Layers(disk.name)) ids.push_back(layer.id);
+    disks.push_back(fmt::format("{}: {}", disk.name, fmt::join(ids, ", ")));
+  }
+  return fmt::format("{}", fmt::join(disks, "; "));
+}
+
 }  // namespace
 
 std::vector<PortabilityRow> PortabilityMatrix() {
@@ -125,11 +137,13 @@ std::vector<PortabilityRow> PortabilityMatrix() {
         }
       }
       if (!status.ok()) continue;
+      row.cells[p].situation = simulator::SituationKey(model, s.operation);
       status = model.Apply(s.operation);
       row.cells[p].ok = status.ok();
       row.cells[p].outcome = status.ok() ? "ok" : std::string(ErrorClassName(status.error_class()));
       row.cells[p].after =
           simulator::FormatObservation({model.state(), model.current(), model.Forest()});
+      row.cells[p].disks = LayersText(model);
     }
     rows.push_back(std::move(row));
   }

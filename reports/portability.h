@@ -14,6 +14,9 @@ struct PortabilityCell {
   bool ok = false;
   std::string outcome;  // "ok" or the error class
   std::string after;    // "state: running, current: A, tree: {...}" after the operation
+  std::string disks;    // the disks' layers after it, bottom first: "vda: base, overlay-2"
+  // SituationKey before the operation: the steps of real runs that met the same situation.
+  std::string situation;
 };
 
 struct PortabilityRow {

@@ -86,4 +86,13 @@ std::unique_ptr<Backend> BackendFactory::Make() const {
   return Find(name_)->make(name_);
 }
 
+std::string BackendFactory::Versions() const {
+  std::function<std::string()> versions;
+  {
+    std::lock_guard lock(EntriesMutex());
+    versions = Find(name_)->versions;
+  }
+  return versions();  // outside the lock: it may run a program
+}
+
 }  // namespace snapsim::simulator

@@ -35,8 +35,9 @@ struct BackendEntry {
   std::function<std::unique_ptr<Backend>(std::string_view name)> make;
   // The profiles it implements, in words ("qemu"; "the URI's driver's").
   std::string profiles = "every profile";
-  // The versions of the programs it drives ("libvirt 9.0.0, QEMU 7.2.19"); asked only by
-  // `snapsim backends`, never for a report.
+  // The versions of the programs it drives ("libvirt 9.0.0, QEMU 7.2.19"); asked by
+  // `snapsim backends` and, once per backend of a run, for the HTML report's environment
+  // table (never for the JUnit or JSON reports).
   std::function<std::string()> versions = [] { return std::string(); };
 };
 
@@ -55,6 +56,9 @@ class BackendFactory {
   static Result<BackendFactory> ForName(std::string_view name);
   const std::string& name() const { return name_; }
   std::unique_ptr<Backend> Make() const;
+  // The versions of the programs the backend drives, as `snapsim backends` prints them
+  // ("" for the model). Runs the programs' version queries: ask once per run.
+  std::string Versions() const;
 
  private:
   explicit BackendFactory(std::string name) : name_(std::move(name)) {}

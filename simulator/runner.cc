@@ -5,6 +5,7 @@
 #include "simulator/expect_check.h"
 #include "simulator/model_backend.h"
 #include "simulator/observation.h"
+#include "simulator/situation.h"
 
 namespace snapsim::simulator {
 
@@ -90,7 +91,15 @@ class Replay {
   }
 
   void RunStep(int n, const scenario::Step& step) {
-    StepEvent event{n, step.where.line, scenario::ActionName(step.action), "", "", "", true};
+    StepEvent event{n,
+                    step.where.line,
+                    scenario::ActionName(step.action),
+                    "",
+                    "",
+                    "",
+                    true,
+                    ActionText(scenario_, step.action),
+                    SituationKey(Prediction(), step.action)};
     if (const auto* expect = std::get_if<scenario::Expect>(&step.action)) {
       CheckExpectStep(n, step, *expect);
     } else {

@@ -18,7 +18,7 @@ enum class Verdict { kPass, kFail, kSkip, kBackendFailure, kKnown };
 constexpr int kVerdictCount = 5;
 const char* VerdictName(Verdict verdict);
 
-// One step as it happened, for reports (JSON lines).
+// One step as it happened, for reports (JSON lines, the HTML step trace).
 struct StepEvent {
   int step = 0;  // 1-based
   int line = 0;
@@ -27,6 +27,8 @@ struct StepEvent {
   std::string outcome;        // what the backend answered: "ok" or an error class
   std::string model_outcome;  // what the model answered (differential runs)
   bool held = true;
+  std::string item;       // the step as its one-line YAML item (ActionText)
+  std::string situation;  // snapshot operations: SituationKey before the step
 };
 
 struct Failure {
