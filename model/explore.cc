@@ -28,6 +28,12 @@ void AddCreates(Profile p, const std::string& n, std::vector<scenario::Action>& 
     c.disk_only = true;  // esx: no memory; qemu: external
     out.push_back(c);
   }
+  if (p == Profile::kQemu) {  // quiesce: refused internal, taken external when shut off
+    c = plain;
+    c.location = scenario::Location::kExternal;
+    c.quiesce = true;
+    out.push_back(c);
+  }
 }
 
 void AddDeletes(Profile p, const std::string& n, std::vector<scenario::Action>& out) {

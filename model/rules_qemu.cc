@@ -69,9 +69,9 @@ std::string Accepts(Operation op) {
 
 Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, CreatePlan* p) {
   const bool external = c.disk_only || c.location == scenario::Location::kExternal;
-  // §8 qemu create: quiesce without disk-only -> invalid-arg
-  if (c.quiesce && !c.disk_only)
-    return Refuse(ErrorClass::kInvalidArg, "quiesce requires disk-only");
+  // §8 qemu create: quiesce without disk-only -> invalid-arg. `location: external` is
+  // sent with the disk-only flag, so it counts as disk-only here (decision 28).
+  if (c.quiesce && !external) return Refuse(ErrorClass::kInvalidArg, "quiesce requires disk-only");
   // Evidence over §8 ("`memory: yes` on a shut-off domain: operation-unsupported (to be
   // confirmed on the real driver)"): libvirt 9.0's snapshot XML parser refuses it,
   // xml-error "memory state cannot be saved with offline or disk-only snapshot", before

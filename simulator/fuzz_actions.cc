@@ -20,7 +20,7 @@ rc::Gen<scenario::Action> GenWrite() {
 
 rc::Gen<scenario::Action> GenCreate(Profile profile, int names) {
   return rc::gen::map(
-      rc::gen::tuple(GenName(names), rc::gen::inRange(0, 3), rc::gen::inRange(0, 8)),
+      rc::gen::tuple(GenName(names), rc::gen::inRange(0, 3), rc::gen::inRange(0, 16)),
       [profile](const std::tuple<std::string, int, int>& t) -> scenario::Action {
         scenario::Create create{std::get<0>(t)};
         const int flags = std::get<2>(t);
@@ -28,6 +28,7 @@ rc::Gen<scenario::Action> GenCreate(Profile profile, int names) {
         create.disk_only = flags & 1;
         create.halt = flags & 2;
         if (flags & 4) create.location = scenario::Location::kExternal;
+        create.quiesce = flags & 8;
         // qemu's full-system external snapshots are not modelled (section 8).
         if (profile == Profile::kQemu && create.location == scenario::Location::kExternal &&
             create.memory == scenario::MemoryMode::kYes) {
