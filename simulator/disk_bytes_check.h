@@ -10,8 +10,9 @@
 
 namespace snapsim::simulator {
 
-// One bytes Difference per differing disk view (none when all match). A file the merge
-// engine cannot read is a BackendFailure.
+// One bytes Difference per differing disk view (none when all match). A view the merge
+// engine cannot read (a file the backend removed or rewrote while it still needs it) is a
+// Difference too, naming the disk, the snapshot and why: data loss is a divergence.
 std::vector<Difference> CompareDiskBytes(Backend& backend, const model::Model& model);
 
 }  // namespace snapsim::simulator
