@@ -86,15 +86,16 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   if (c.name.find('/') != std::string::npos || (!c.name.empty() && c.name[0] == '.')) {
     return Refuse(ErrorClass::kXmlDetail, fmt::format("invalid snapshot name '{}'", c.name));
   }
+  // §8 qemu create: internal on an active domain always has memory; memory: no -> op-unsupported,
+  // checked before the duplicate name (decision 29, found by explore --backend libvirt-qemu)
+  if (!external && IsActive(s) && c.memory == scenario::MemoryMode::kNo) {
+    return Refuse(ErrorClass::kOperationUnsupported,
+                  "internal snapshot of a running VM must include the memory state");
+  }
   // §8 qemu create: duplicate name -> operation-failed
   if (d.forest.Find(c.name, Profile::kQemu) != kNoNode) {
     return Refuse(ErrorClass::kOperationFailed,
                   fmt::format("domain moment {} already exists", c.name));
-  }
-  // §8 qemu create: internal on an active domain always has memory; memory: no -> op-unsupported
-  if (!external && IsActive(s) && c.memory == scenario::MemoryMode::kNo) {
-    return Refuse(ErrorClass::kOperationUnsupported,
-                  "internal snapshot of a running VM must include the memory state");
   }
   // Evidence over §8 ("with it, a guest agent is needed ...: operation-unsupported";
   // docs/model.md decision 23, findings F19): libvirt 9.0 asks the agent only when it

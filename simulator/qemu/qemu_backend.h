@@ -54,6 +54,7 @@ class QemuBackend : public QemuImgBackend {
   Status Revert(const scenario::Revert& revert) override;
   Status Write(const scenario::Write& write) override;
   Status RefuseXml(const scenario::Create& create) const override;
+  Status RefuseBeforeMetadata(const scenario::Create& create) const override;
   Status RefuseCreate(const scenario::Create& create) const override;
   Status RefuseDelete(const Snapshot& snapshot) const override;
   void CreateInternal(Snapshot& snapshot) override;

@@ -179,6 +179,7 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
                              "with '.'",
                              create.name));
   }
+  if (Status refused = RefuseBeforeMetadata(create); !refused.ok()) return refused;
   if (snapshots_.count(create.name) != 0) {
     return Error(ErrorClass::kOperationFailed,
                  fmt::format("domain moment {} already exists", create.name));

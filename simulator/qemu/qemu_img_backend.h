@@ -81,11 +81,13 @@ class QemuImgBackend : public Backend {
   virtual Status Revert(const scenario::Revert& revert);
   Status Delete(const scenario::Delete& del);
   virtual Status Write(const scenario::Write& write);
-  // A refusal of `create` that depends on the power state, checked after the duplicate
-  // name (none offline).
   // What libvirt's snapshot XML parser refuses, before the name's syntax: memory state
   // of a shut-off domain (docs/findings.md F17, F20).
   virtual Status RefuseXml(const scenario::Create& create) const;
+  // What libvirt refuses after the name's syntax and before the duplicate name: an
+  // internal snapshot of an active domain without memory (docs/model.md decision 29);
+  // offline, nothing.
+  virtual Status RefuseBeforeMetadata(const scenario::Create& create) const { return Status::Ok(); }
   // What libvirt refuses after the metadata checks; offline, nothing (quiesce is ignored).
   virtual Status RefuseCreate(const scenario::Create& create) const { return Status::Ok(); }
   virtual void CreateInternal(Snapshot& snapshot);

@@ -27,11 +27,15 @@ Status QemuBackend::RefuseXml(const scenario::Create& create) const {
   return Status::Ok();
 }
 
-Status QemuBackend::RefuseCreate(const scenario::Create& create) const {
+Status QemuBackend::RefuseBeforeMetadata(const scenario::Create& create) const {
   if (!IsExternal(create) && Active() && create.memory == scenario::MemoryMode::kNo) {
     return Status::Error(ErrorClass::kOperationUnsupported,
                          "internal snapshot of a running VM must include the memory state");
   }
+  return Status::Ok();
+}
+
+Status QemuBackend::RefuseCreate(const scenario::Create& create) const {
   // libvirt asks the guest agent to freeze the guest only for an active domain
   // (qemuDomainAgentAvailable): it must be running, and this domain has no virtio-serial
   // channel, so no agent is configured (docs/findings.md F19).
