@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/coverage_output.h"
 #include "cli/progress_line.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
@@ -29,6 +30,7 @@ struct ExploreArgs {
   int names = 3;
   std::string backend, known, out = "build/explore";
   uint64_t max_ops = 0;
+  bool coverage = false;
 };
 
 void PrintGroups(const ExploreArgs& args, const simulator::BackendExploreReport& report) {
@@ -91,6 +93,7 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
     fmt::print("  not sent ({}): {}\n", args.backend, refused);
   }
   PrintGroups(args, report);
+  PrintCoverage(report.coverage, args.coverage);
   fmt::print(
       "states: {}  transitions: {} checked of {}  backend operations: {} ({:.2f} per "
       "transition)  walks: {}  replays: {}  time: {:.1f} s\n",
@@ -181,6 +184,8 @@ void Register(CLI::App& app) {
                       "With --backend: stop after this many backend operations");
   explore->add_option("--out", args->out,
                       "With --backend: folder for the shortest scenarios (default build/explore)");
+  explore->add_flag("--coverage", args->coverage,
+                    "With --backend: print how often each situation ran and the backend agreed");
   explore->callback([args] { SetExitStatus(RunExplore(*args)); });
 }
 

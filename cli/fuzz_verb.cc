@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/coverage_output.h"
 #include "cli/progress_line.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
@@ -22,10 +23,15 @@ struct FuzzFlags {
   std::string profile, backend = "model", out = "build/fuzz", known;
   simulator::FuzzOptions options;
   bool verbose = false;
+  bool coverage = false;
 };
 
-// The end of an interrupted campaign: its summary is printed; then the signal's status.
+bool g_print_table = false;  // --coverage
+
+// The end of a campaign: coverage; for an interrupted one: its summary is printed; then the
+// signal's status.
 int Finish(const simulator::FuzzReport& report, int status) {
+  PrintCoverage(report.coverage, g_print_table);
   const int signal = simulator::cleanup::Interrupted();
   if (signal == 0 || !report.interrupted) return status;
   fmt::print("interrupted after {} sequences\n", report.runs);
@@ -123,7 +129,12 @@ void Register(CLI::App& app) {
                    "REGEX lines; e.g. conformance/fuzz_known_findings.txt)");
   fuzz->add_flag("-v,--verbose", flags->verbose,
                  "Off a terminal, a progress line at every tenth of the runs (on stderr)");
-  fuzz->callback([flags] { SetExitStatus(Fuzz(*flags)); });
+  fuzz->add_flag("--coverage", flags->coverage,
+                 "Print how often each situation ran and the backend agreed");
+  fuzz->callback([flags] {
+    g_print_table = flags->coverage;
+    SetExitStatus(Fuzz(*flags));
+  });
 }
 
 VerbRegistrar registrar(30, Register);

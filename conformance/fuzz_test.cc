@@ -1,8 +1,11 @@
 // snapsim fuzz finds a planted bug, shrinks it, and the written file replays it.
 #include <gtest/gtest.h>
 
+#include <set>
 #include "scenario/loader.h"
 #include "scenario/writer.h"
+
+#include "simulator/coverage.h"
 #include "simulator/fuzzer.h"
 #include "simulator/model_backend.h"
 #include "simulator/runner.h"
@@ -118,6 +121,37 @@ TEST(FuzzTest, TheModelAgreesWithItself) {
         << ProfileName(profile) << ": " << report.failure;
   }
 }
+
+}  // namespace
+}  // namespace snapsim::simulator
+
+namespace snapsim::simulator {
+namespace {
+
+// The default campaign of each profile (100 runs of up to 30 steps, seed 1) exercises
+// every situation the model can reach within three operations: each operation in each
+// power state on each target position (current, root, leaf, inner, unknown; new name or
+// existing one for a create).
+class FuzzCoverage : public ::testing::TestWithParam<Profile> {};
+
+TEST_P(FuzzCoverage, TheDefaultCampaignReachesEveryReachableSituation) {
+  FuzzOptions options;
+  options.profile = GetParam();
+  const FuzzReport report = Fuzz(options, [] { return std::make_unique<ModelBackend>(); });
+  ASSERT_FALSE(report.counterexample.has_value()) << report.failure;
+  const std::set<std::string> reachable = ReachableCoarseRows(GetParam(), 3, 3);
+  ASSERT_GT(reachable.size(), 20u);
+  std::string missed;
+  for (const std::string& row : reachable) {
+    if (report.coverage.coarse_rows().count(row) == 0) missed += "\n  " + row;
+  }
+  EXPECT_TRUE(missed.empty()) << "never exercised:" << missed;
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, FuzzCoverage,
+                         ::testing::Values(Profile::kEsx, Profile::kQemu, Profile::kVbox,
+                                           Profile::kTest),
+                         [](const auto& info) { return std::string(ProfileName(info.param)); });
 
 }  // namespace
 }  // namespace snapsim::simulator

@@ -253,6 +253,7 @@ class Explorer {
         plan.assign(path.begin(), path.end());
         continue;
       }
+      const model::Model before = model;
       const Status want = model.Apply(g_.alphabet[action]);
       const int16_t error = ErrorCode(want);
       walk.steps.push_back(StepOf(g_, action, error));
@@ -267,6 +268,7 @@ class Explorer {
       const int n = static_cast<int>(walk.steps.size());
       auto divergence = CompareStep(walk, n, g_.alphabet[action], backend_.name(), answers);
       MarkTested(node, action);
+      report_.coverage.Record(before, g_.alphabet[action], !divergence.has_value());
       if (divergence) {
         suspect = Suspect{walk.steps, node, action, error, std::move(*divergence)};
         break;

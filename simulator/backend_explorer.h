@@ -27,6 +27,7 @@
 
 #include "model/explore.h"
 #include "scenario/scenario.h"
+#include "simulator/coverage.h"
 #include "simulator/divergence.h"
 #include "simulator/fuzzer.h"
 #include "simulator/known_findings.h"
@@ -64,6 +65,7 @@ struct BackendExploreReport {
   std::vector<std::string> refused_actions;  // alphabet entries the backend cannot send
   bool interrupted = false;
   bool budget_spent = false;  // max_ops reached before every transition was checked
+  Coverage coverage;          // every step of the walks, by situation
 };
 
 // Throws BackendFailure when the backend fails (not a divergence).

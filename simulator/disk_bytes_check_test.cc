@@ -51,8 +51,7 @@ TEST(DiskBytesCheck, AnOverlayWhoseBackingFileIsGoneIsADivergenceNotAFailure) {
   ASSERT_EQ(differences.size(), 1u);
   EXPECT_EQ(differences[0].subject, "disk vda now");
   EXPECT_NE(differences[0].backend.find("cannot be read"), std::string::npos);
-  EXPECT_NE(differences[0].backend.find("base.qcow2"), std::string::npos)
-      << differences[0].backend;
+  EXPECT_NE(differences[0].backend.find("base.qcow2"), std::string::npos) << differences[0].backend;
   EXPECT_EQ(differences[0].backend.find(dir->path()), std::string::npos)
       << "the temporary folder stays out of reports: " << differences[0].backend;
   backend.End();

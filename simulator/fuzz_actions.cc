@@ -1,5 +1,9 @@
 #include "simulator/fuzz_actions.h"
 
+#include <algorithm>
+#include <optional>
+#include <utility>
+
 namespace snapsim::simulator {
 namespace {
 
@@ -68,17 +72,70 @@ rc::Gen<scenario::Action> GenRevert(Profile profile, int names) {
                       });
 }
 
+// Mostly a name `existing` holds other than the current one (the targets that need a
+// grown tree: roots, inner snapshots, leaves), then the current one, then any name, the
+// unknown one included (`names` + 1 of them).
+rc::Gen<std::string> GenTarget(int names, const std::vector<std::string>& existing,
+                               const std::optional<std::string>& current) {
+  std::vector<std::string> others;
+  for (const std::string& name : existing) {
+    if (name != current) others.push_back(name);
+  }
+  const rc::Gen<std::string> any = GenName(names + 1);
+  const rc::Gen<std::string> now = current ? rc::gen::just(*current) : any;
+  if (others.empty()) return rc::gen::weightedOneOf<std::string>({{1, now}, {1, any}});
+  return rc::gen::weightedOneOf<std::string>({{3, rc::gen::elementOf(others)}, {1, now}, {1, any}});
+}
+
+// A name not in `existing` (three times in four when there is one), else any.
+rc::Gen<std::string> GenNewName(int names, const std::vector<std::string>& existing) {
+  std::vector<std::string> fresh;
+  for (int i = 0; i < names; ++i) {
+    const std::string name(1, static_cast<char>('a' + i));
+    if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
+      fresh.push_back(name);
+    }
+  }
+  if (fresh.empty()) return GenName(names);
+  return rc::gen::weightedOneOf<std::string>({{3, rc::gen::elementOf(fresh)}, {1, GenName(names)}});
+}
+
+// `full` with its name replaced by one from `target`.
+template <typename Operation>
+rc::Gen<scenario::Action> Named(rc::Gen<scenario::Action> full, rc::Gen<std::string> target) {
+  return rc::gen::map(rc::gen::pair(std::move(full), std::move(target)),
+                      [](std::pair<scenario::Action, std::string> drawn) -> scenario::Action {
+                        std::get<Operation>(drawn.first).name = std::move(drawn.second);
+                        return drawn.first;
+                      });
+}
+
+// Half the operations plain (only a name): most flag sets are refused in most states, and
+// trees deep and wide enough to branch (reverts below, deletes of inner snapshots) grow
+// only from operations that succeed. The other half draws every field.
+template <typename Operation>
+rc::Gen<scenario::Action> MostlyPlain(rc::Gen<scenario::Action> full,
+                                      const rc::Gen<std::string>& target) {
+  auto plain = rc::gen::map(
+      target, [](std::string name) -> scenario::Action { return Operation{std::move(name)}; });
+  return rc::gen::weightedOneOf<scenario::Action>(
+      {{1, std::move(plain)}, {1, Named<Operation>(std::move(full), target)}});
+}
+
 }  // namespace
 
-rc::Gen<scenario::Action> GenAction(Profile profile, int names) {
+rc::Gen<scenario::Action> GenAction(Profile profile, int names,
+                                    const std::vector<std::string>& existing,
+                                    const std::optional<std::string>& current) {
   auto power = rc::gen::element<scenario::Action>(scenario::Start{}, scenario::Shutdown{},
                                                   scenario::Pause{}, scenario::Resume{});
+  const auto target = GenTarget(names, existing, current);
   return rc::gen::weightedOneOf<scenario::Action>({
-      {3, GenCreate(profile, names)},
-      {3, GenDelete(names)},
-      {3, GenRevert(profile, names)},
-      {2, GenWrite()},
-      {3, power},
+      {3, MostlyPlain<scenario::Create>(GenCreate(profile, names), GenNewName(names, existing))},
+      {3, MostlyPlain<scenario::Delete>(GenDelete(names), target)},
+      {3, MostlyPlain<scenario::Revert>(GenRevert(profile, names), target)},
+      {1, GenWrite()},
+      {2, power},
   });
 }
 

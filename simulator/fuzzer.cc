@@ -24,6 +24,7 @@ struct Sut {
   const std::vector<KnownFinding>* known;
   std::map<std::string, int>* set_aside;
   std::optional<Divergence> divergence;  // the one the property failed with
+  Coverage* coverage;
 };
 
 // A divergence: set aside (the sequence is discarded) when it is a known finding, else
@@ -76,9 +77,9 @@ class StepCommand : public rc::state::Command<model::Model, Sut> {
                               },
                               [&] { return sut.backend->Observe(); }};
     const int n = static_cast<int>(sut.steps.size());
-    if (auto divergence = CompareStep(*sut.skeleton, n, action_, sut.backend->name(), answers)) {
-      Diverged(sut, std::move(*divergence));
-    }
+    auto divergence = CompareStep(*sut.skeleton, n, action_, sut.backend->name(), answers);
+    sut.coverage->Record(before, action_, !divergence.has_value());
+    if (divergence) Diverged(sut, std::move(*divergence));
   }
 
   void show(std::ostream& os) const override { os << scenario::ActionName(action_); }
@@ -134,15 +135,18 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
     const scenario::Scenario skeleton = Skeleton(options.profile, initial);
     std::unique_ptr<Backend> backend = make_backend();
     backend->Begin(skeleton);
-    Sut sut{backend.get(), &skeleton, {}, &options.known, &report.set_aside, std::nullopt};
+    Sut sut{backend.get(), &skeleton,       {}, &options.known, &report.set_aside,
+            std::nullopt,  &report.coverage};
     const model::Model start(skeleton);
     try {
-      rc::state::check(start, sut, [&](const model::Model&) {
-        return rc::gen::map(rc::gen::suchThat(GenAction(options.profile, options.names), runnable),
-                            [](scenario::Action a) {
-                              return std::shared_ptr<const rc::state::Command<model::Model, Sut>>(
-                                  std::make_shared<StepCommand>(std::move(a)));
-                            });
+      rc::state::check(start, sut, [&](const model::Model& now) {
+        std::vector<std::string> existing;
+        for (const auto& snapshot : now.Snapshots()) existing.push_back(snapshot.name);
+        auto action = GenAction(options.profile, options.names, existing, now.current());
+        return rc::gen::map(rc::gen::suchThat(std::move(action), runnable), [](scenario::Action a) {
+          return std::shared_ptr<const rc::state::Command<model::Model, Sut>>(
+              std::make_shared<StepCommand>(std::move(a)));
+        });
       });
       // Then the bytes: the backend's files against the model's views, bit for bit.
       model::Model end(skeleton);

@@ -12,6 +12,7 @@
 
 #include "scenario/scenario.h"
 #include "simulator/backend.h"
+#include "simulator/coverage.h"
 #include "simulator/divergence.h"
 #include "simulator/known_findings.h"
 
@@ -48,6 +49,8 @@ struct FuzzReport {
   bool gave_up = false;
   // `stop` ended the campaign early; `runs` counts the sequences that really ran.
   bool interrupted = false;
+  // Every step sent, by situation (shrinking included).
+  Coverage coverage;
 };
 
 using BackendMaker = std::function<std::unique_ptr<Backend>()>;

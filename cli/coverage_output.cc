@@ -1,0 +1,16 @@
+#include "cli/coverage_output.h"
+
+#include <fmt/format.h>
+
+namespace snapsim::cli {
+
+void PrintCoverage(const simulator::Coverage& coverage, bool table) {
+  size_t disagreed = 0;
+  for (const auto& [row, count] : coverage.rows()) disagreed += count.agreed < count.ran;
+  fmt::print("coverage: {} situations ({} without options), {} with a disagreement{}\n",
+             coverage.rows().size(), coverage.coarse_rows().size(), disagreed,
+             table ? ":" : " (--coverage prints them)");
+  if (table) fmt::print("{}", coverage.Table());
+}
+
+}  // namespace snapsim::cli

@@ -1,0 +1,115 @@
+#include "simulator/coverage.h"
+
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include "model/explore.h"
+#include "simulator/divergence.h"
+
+namespace snapsim::simulator {
+namespace {
+
+// The operation's options as its YAML item shows them, without the name: "create",
+// "delete: {children: true}".
+template <typename Operation>
+std::string Options(const char* verb, Operation operation) {
+  operation.name = "X";
+  std::string text = ActionText(scenario::Scenario{}, operation);
+  const size_t name = text.find("name: X");
+  if (name == std::string::npos) return verb;  // "delete: X": no options
+  std::string rest = text.substr(name + 7);    // ", children: true}"
+  if (rest.rfind(", ", 0) == 0) rest = rest.substr(2);
+  return fmt::format("{}: {{{}", verb, rest);
+}
+
+std::string Position(const model::Model& before, const std::string& name) {
+  if (before.current() == name) return "current";
+  const auto snapshots = before.Snapshots();
+  for (const auto& s : snapshots) {
+    if (s.name != name) continue;
+    if (s.parent_serial == 0) return "root";
+    for (const auto& other : snapshots) {
+      if (other.parent_serial == s.serial) return "inner";
+    }
+    return "leaf";
+  }
+  return "unknown";
+}
+
+bool Exists(const model::Model& before, const std::string& name) {
+  for (const auto& s : before.Snapshots()) {
+    if (s.name == name) return true;
+  }
+  return false;
+}
+
+std::string Row(const model::Model& before, const scenario::Action& action, bool options) {
+  const std::string state(PowerStateName(before.state()));
+  if (const auto* c = std::get_if<scenario::Create>(&action)) {
+    return fmt::format("{} | {} | {}", options ? Options("create", *c) : "create", state,
+                       Exists(before, c->name) ? "name exists" : "new name");
+  }
+  if (const auto* d = std::get_if<scenario::Delete>(&action)) {
+    return fmt::format("{} | {} | {}", options ? Options("delete", *d) : "delete", state,
+                       Position(before, d->name));
+  }
+  if (const auto* r = std::get_if<scenario::Revert>(&action)) {
+    return fmt::format("{} | {} | {}", options ? Options("revert", *r) : "revert", state,
+                       Position(before, r->name));
+  }
+  return fmt::format("{} | {}", scenario::ActionName(action), state);
+}
+
+}  // namespace
+
+std::string CoverageRow(const model::Model& before, const scenario::Action& action) {
+  return Row(before, action, true);
+}
+
+std::string CoarseCoverageRow(const model::Model& before, const scenario::Action& action) {
+  return Row(before, action, false);
+}
+
+void Coverage::Record(const model::Model& before, const scenario::Action& action, bool agreed) {
+  CoverageCount& count = rows_[CoverageRow(before, action)];
+  ++count.ran;
+  count.agreed += agreed;
+  coarse_.insert(CoarseCoverageRow(before, action));
+}
+
+std::string Coverage::Table() const {
+  std::string text = fmt::format("  {:>8} {:>8}  {}\n", "ran", "agreed", "situation");
+  for (const auto& [row, count] : rows_) {
+    text += fmt::format("{} {:>8} {:>8}  {}\n", count.agreed < count.ran ? '!' : ' ', count.ran,
+                        count.agreed, row);
+  }
+  return text;
+}
+
+std::set<std::string> ReachableCoarseRows(Profile profile, int depth, int names) {
+  model::ExploreOptions options;
+  options.profile = profile;
+  options.depth = depth;
+  options.names = names;
+  const std::vector<scenario::Action> alphabet = model::ExploreAlphabet(options);
+  std::set<std::string> rows;
+  std::unordered_set<uint64_t> seen;
+  auto add_state = [&](const model::Model& state) {
+    const std::string canonical = state.Canonical();
+    if (!seen.insert(XXH3_64bits(canonical.data(), canonical.size())).second) return;
+    for (const scenario::Action& action : alphabet) rows.insert(CoarseCoverageRow(state, action));
+  };
+  // The states one step short of the depth are the ones whose operations count.
+  options.depth = depth - 1;
+  options.extra_check = [&](const model::Model& after) {
+    add_state(after);
+    return Status::Ok();
+  };
+  add_state(model::Model(profile, PowerState::kShutoff, {{"vda", options.disk_bytes}}));
+  model::Explore(options);
+  return rows;
+}
+
+}  // namespace snapsim::simulator

@@ -1,0 +1,53 @@
+#pragma once
+// Coverage of a campaign (`fuzz`, `explore --backend`): for each situation an operation
+// met, how often it ran and how often the backend agreed with the model (RapidCheck's
+// `classify`, FoundationDB's CODE_PROBE). A row is the operation with its options, the
+// power state before it and where its target stands:
+//
+//   delete: {children: true} | running | current
+//   revert | paused | leaf
+//   create: {memory: no} | shutoff | name exists
+//
+// Target positions: current, root, leaf, inner (in that order of precedence), unknown;
+// a create's is "new name" or "name exists". Power steps and writes have none.
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+#include "core/profile.h"
+#include "model/model.h"
+#include "scenario/scenario.h"
+
+namespace snapsim::simulator {
+
+struct CoverageCount {
+  uint64_t ran = 0;
+  uint64_t agreed = 0;
+};
+
+// The row of `action` in the state `before`, with its options; and without them
+// ("delete | running | current"), the row a profile's reachability is stated in.
+std::string CoverageRow(const model::Model& before, const scenario::Action& action);
+std::string CoarseCoverageRow(const model::Model& before, const scenario::Action& action);
+
+class Coverage {
+ public:
+  void Record(const model::Model& before, const scenario::Action& action, bool agreed);
+  const std::map<std::string, CoverageCount>& rows() const { return rows_; }
+  const std::set<std::string>& coarse_rows() const { return coarse_; }
+  // "      ran   agreed  row" lines, rows in order; rows where the backend disagreed
+  // at least once are marked with '!'.
+  std::string Table() const;
+
+ private:
+  std::map<std::string, CoverageCount> rows_;
+  std::set<std::string> coarse_;
+};
+
+// Every coarse row the model reaches for `profile` within `depth` operations of the
+// explore alphabet over `names` names: what a campaign of that profile should exercise.
+std::set<std::string> ReachableCoarseRows(Profile profile, int depth, int names);
+
+}  // namespace snapsim::simulator
