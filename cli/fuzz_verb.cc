@@ -15,6 +15,7 @@
 #include "simulator/backend_registry.h"
 #include "simulator/fuzzer.h"
 #include "simulator/host/cleanup.h"
+#include "simulator/host/find_program.h"
 
 namespace snapsim::cli {
 namespace {
@@ -49,7 +50,9 @@ int Fuzz(FuzzFlags& flags) {
     return kExitBadInput;
   }
   flags.options.profile = *profile;
-  auto factory = simulator::BackendFactory::ForName(flags.backend);
+  simulator::BackendOptions backend_options;
+  backend_options.snapsim_program = simulator::OwnProgramPath();  // cleanup guards
+  auto factory = simulator::BackendFactory::ForName(flags.backend, backend_options);
   if (!factory.ok()) {
     fmt::print(stderr, "snapsim: error: {}\n", factory.status().message());
     return ExitCodeFor(factory.status());

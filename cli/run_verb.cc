@@ -1,7 +1,7 @@
 // snapsim run [PATH...] [--backend NAME[,NAME...]] [--junit F] [--json F] [--html F]
 //             [--seed N] [--jobs N] [--shard K/N] [--known FILE] [--filter RE] [--tag T]
 //             [--rerun-failed REPORT.json] [--list] [-v] [--quiet] [--timings]
-//             [--annotations github]
+//             [--annotations github] [--profile P] [--disk-dir DIR]
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/backend_options.h"
 #include "cli/report_input.h"
 #include "cli/rerun_failed.h"
 #include "cli/run_output.h"
@@ -40,6 +41,8 @@ struct RunOptions {
   std::string junit_path, json_path, html_path, shard_text, known_path, filter, annotations,
       rerun_failed;
   std::vector<std::string> tags;
+  std::string profile;   // libvirt:URI only: --profile
+  std::string disk_dir;  // libvirt:URI only: --disk-dir
   bool list = false;
   bool verbose = false;
   uint64_t seed = 1;
@@ -180,9 +183,11 @@ int Run(const RunOptions& options) {
                options.shard_text);
     return kExitBadInput;
   }
+  auto backend_options = ParseBackendOptions(options.profile, options.disk_dir, options.backends);
+  if (!backend_options) return kExitBadInput;
   std::vector<simulator::BackendFactory> backends;
   for (const std::string& name : options.backends) {
-    auto factory = simulator::BackendFactory::ForName(name);
+    auto factory = simulator::BackendFactory::ForName(name, ForBackend(*backend_options, name));
     if (!factory.ok()) {
       fmt::print(stderr, "snapsim: error: {}\n", factory.status().message());
       return ExitCodeFor(factory.status());
@@ -297,6 +302,12 @@ void Register(CLI::App& app) {
   run->add_option("--rerun-failed", options->rerun_failed,
                   "Only the cases a JSON-lines report (--json) recorded as fail or "
                   "backend-failure");
+  run->add_option("--profile", options->profile,
+                  "libvirt:URI: the rules profile (esx, qemu, vbox, test) of a driver whose URI "
+                  "scheme names none");
+  run->add_option("--disk-dir", options->disk_dir,
+                  "libvirt:URI on a QEMU driver: where the domains' disk images are made "
+                  "(default: /var/lib/libvirt/images for root on qemu:///system, else $TMPDIR)");
   run->add_flag("--list", options->list, "Print the cases the run would run, and run nothing");
   run->add_flag("-v,--verbose", options->verbose, "One line per case as it finishes");
   run->add_option("--annotations", options->annotations,

@@ -17,7 +17,7 @@ using RegisterFn = void (*)(CLI::App& app);
 
 struct VerbRegistrar {
   // `order` sorts verbs in --help (run=10, lint=20, fuzz=30, explore=40, diagram=50,
-  // backends=60, image=70).
+  // backends=60, clean=65, image=70).
   VerbRegistrar(int order, RegisterFn fn);
 };
 

@@ -13,7 +13,7 @@ std::vector<BackendEntry>& Entries() {
   static std::vector<BackendEntry> entries = {
       {"model", "", "the reference model, in process",
        [](std::string_view) { return std::optional<std::string>(); },
-       [](std::string_view) -> std::unique_ptr<Backend> {
+       [](std::string_view, const BackendOptions&) -> std::unique_ptr<Backend> {
          return std::make_unique<ModelBackend>();
        }},
   };
@@ -36,6 +36,15 @@ const BackendEntry* Find(std::string_view name) {
     }
   }
   return nullptr;
+}
+
+Result<const BackendEntry*> FindEntry(std::string_view name) {
+  const BackendEntry* entry = Find(name);
+  if (entry != nullptr) return entry;
+  std::string known;
+  for (const BackendEntry& e : Entries()) known += (known.empty() ? "" : ", ") + e.name;
+  return Status::Failure(Fault::kBadInput,
+                         fmt::format("unknown backend '{}' (known: {})", name, known));
 }
 
 }  // namespace
@@ -65,25 +74,58 @@ std::vector<BackendInfo> ListBackends() {
   return list;
 }
 
-Result<BackendFactory> BackendFactory::ForName(std::string_view name) {
+Result<BackendFactory> BackendFactory::ForName(std::string_view name, BackendOptions options) {
   std::lock_guard lock(EntriesMutex());
-  const BackendEntry* entry = Find(name);
-  if (entry == nullptr) {
-    std::string known;
-    for (const BackendEntry& e : Entries()) known += (known.empty() ? "" : ", ") + e.name;
-    return Status::Failure(Fault::kBadInput,
-                           fmt::format("unknown backend '{}' (known: {})", name, known));
+  auto entry = FindEntry(name);
+  if (!entry.ok()) return entry.status();
+  if (!(*entry)->check_options && !options.empty()) {
+    return Status::Failure(
+        Fault::kBadInput,
+        fmt::format("backend '{}' takes no --profile or --disk-dir (libvirt:URI does)", name));
   }
-  if (auto reason = entry->unavailable(name)) {
+  if ((*entry)->check_options) {
+    if (auto wrong = (*entry)->check_options(name, options)) {
+      return Status::Failure(Fault::kBadInput, fmt::format("backend '{}': {}", name, *wrong));
+    }
+  }
+  if (auto reason = (*entry)->unavailable(name)) {
     return Status::Failure(Fault::kBackendFailure,
                            fmt::format("backend '{}' cannot run here: {}", name, *reason));
   }
-  return BackendFactory(std::string(name));
+  return BackendFactory(std::string(name), std::move(options));
 }
 
 std::unique_ptr<Backend> BackendFactory::Make() const {
   std::lock_guard lock(EntriesMutex());
-  return Find(name_)->make(name_);
+  return Find(name_)->make(name_, options_);
+}
+
+bool BackendTakesOptions(std::string_view name) {
+  std::lock_guard lock(EntriesMutex());
+  const BackendEntry* entry = Find(name);
+  return entry != nullptr && entry->check_options != nullptr;
+}
+
+Result<std::vector<std::string>> CleanBackend(std::string_view name,
+                                              const BackendOptions& options) {
+  std::function<Result<std::vector<std::string>>(std::string_view, const BackendOptions&)> clean;
+  {
+    std::lock_guard lock(EntriesMutex());
+    auto entry = FindEntry(name);
+    if (!entry.ok()) return entry.status();
+    if (!(*entry)->clean) {
+      return Status::Failure(
+          Fault::kBadInput,
+          fmt::format("backend '{}' leaves nothing behind: there is nothing to clean", name));
+    }
+    if ((*entry)->check_options) {
+      if (auto wrong = (*entry)->check_options(name, options)) {
+        return Status::Failure(Fault::kBadInput, fmt::format("backend '{}': {}", name, *wrong));
+      }
+    }
+    clean = (*entry)->clean;
+  }
+  return clean(name, options);
 }
 
 std::string BackendFactory::Versions() const {

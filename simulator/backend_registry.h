@@ -25,6 +25,17 @@ struct BackendInfo {
   std::string versions;  // empty when unavailable
 };
 
+// Options for the backends that take them (`libvirt:URI`: `snapsim run --profile P
+// --disk-dir DIR`). Empty for every other backend.
+struct BackendOptions {
+  std::optional<Profile> profile;  // the rules profile, for a driver whose URI names none
+  std::string disk_dir;            // where the backend makes its disk images
+  // The snapsim program, for backends that start a cleanup guard running `snapsim clean`
+  // (the CLI sets it; empty elsewhere, e.g. in unit tests: no guard).
+  std::string snapsim_program;
+  bool empty() const { return !profile && disk_dir.empty(); }
+};
+
 // One kind of backend, as its family registers it.
 struct BackendEntry {
   std::string name;    // "qemu-img"; "libvirt:URI" for a prefix entry
@@ -32,13 +43,22 @@ struct BackendEntry {
   std::string description;
   // Why `name` (the one asked for) cannot run here, or nullopt.
   std::function<std::optional<std::string>(std::string_view name)> unavailable;
-  std::function<std::unique_ptr<Backend>(std::string_view name)> make;
+  std::function<std::unique_ptr<Backend>(std::string_view name, const BackendOptions& options)>
+      make;
   // The profiles it implements, in words ("qemu"; "the URI's driver's").
   std::string profiles = "every profile";
   // The versions of the programs it drives ("libvirt 9.0.0, QEMU 7.2.19"); asked by
   // `snapsim backends` and, once per backend of a run, for the HTML report's environment
   // table (never for the JUnit or JSON reports).
   std::function<std::string()> versions = [] { return std::string(); };
+  // What is wrong with `options` for `name`, or nullopt; unset: the backend takes none.
+  std::function<std::optional<std::string>(std::string_view name, const BackendOptions& options)>
+      check_options = nullptr;
+  // `snapsim clean`: removes what runs of `name` that are gone left behind and returns one
+  // line per thing removed. Unset: the backend leaves nothing behind.
+  std::function<Result<std::vector<std::string>>(std::string_view name,
+                                                 const BackendOptions& options)>
+      clean = nullptr;
 };
 
 // Adds an entry after those registered so far ("model" is always first). A name already
@@ -49,11 +69,11 @@ void RegisterBackend(BackendEntry entry);
 std::vector<BackendInfo> ListBackends();
 
 // A factory for one backend name, checked once: `MakeBackend` then creates a fresh
-// instance per scenario. Faults: kBadInput for an unknown name (exit 2), kBackendFailure
-// when the backend is not available here (exit 3).
+// instance per scenario. Faults: kBadInput for an unknown name or options it does not
+// take (exit 2), kBackendFailure when the backend is not available here (exit 3).
 class BackendFactory {
  public:
-  static Result<BackendFactory> ForName(std::string_view name);
+  static Result<BackendFactory> ForName(std::string_view name, BackendOptions options = {});
   const std::string& name() const { return name_; }
   std::unique_ptr<Backend> Make() const;
   // The versions of the programs the backend drives, as `snapsim backends` prints them
@@ -61,8 +81,18 @@ class BackendFactory {
   std::string Versions() const;
 
  private:
-  explicit BackendFactory(std::string name) : name_(std::move(name)) {}
+  BackendFactory(std::string name, BackendOptions options)
+      : name_(std::move(name)), options_(std::move(options)) {}
   std::string name_;
+  BackendOptions options_;
 };
+
+// True when `name` is a backend that takes --profile and --disk-dir (libvirt:URI).
+bool BackendTakesOptions(std::string_view name);
+
+// `snapsim clean --backend NAME`: what the backend's clean removed (one line each).
+// Faults: kBadInput for an unknown name or a backend without cleanup, kBackendFailure when
+// the cleanup could not be done.
+Result<std::vector<std::string>> CleanBackend(std::string_view name, const BackendOptions& options);
 
 }  // namespace snapsim::simulator

@@ -14,7 +14,7 @@ TEST(CampaignTest, ShardsAreDisjointAndComplete) {
   // A second backend that the harness alone has: another name for the model.
   RegisterBackend({"model-again", "", "the model under another name",
                    [](std::string_view) { return std::optional<std::string>(); },
-                   [](std::string_view) -> std::unique_ptr<Backend> {
+                   [](std::string_view, const BackendOptions&) -> std::unique_ptr<Backend> {
                      return std::make_unique<ModelBackend>();
                    }});
   std::vector<BackendFactory> backends;

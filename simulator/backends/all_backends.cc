@@ -74,7 +74,9 @@ void RegisterAllBackends() {
       const bool prefix = std::string_view(slot.name) == "libvirt:URI";
       RegisterBackend({slot.name, prefix ? "libvirt:" : "", "not built",
                        [why](std::string_view) { return std::optional<std::string>(why); },
-                       [](std::string_view) -> std::unique_ptr<Backend> { return nullptr; }});
+                       [](std::string_view, const BackendOptions&) -> std::unique_ptr<Backend> {
+                         return nullptr;
+                       }});
     }
   });
 }

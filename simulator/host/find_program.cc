@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 namespace snapsim::simulator {
 namespace {
@@ -48,6 +49,12 @@ std::string CommandLine(const std::vector<std::string>& argv) {
     line += '\'';
   }
   return line;
+}
+
+std::string OwnProgramPath() {
+  std::error_code error;
+  const auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string() : path.string();
 }
 
 }  // namespace snapsim::simulator

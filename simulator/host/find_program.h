@@ -11,6 +11,9 @@ namespace snapsim::simulator {
 // and is executable), or nullopt.
 std::optional<std::string> FindProgram(const std::string& program);
 
+// The running program's own executable (/proc/self/exe resolved), or "" when unknown.
+std::string OwnProgramPath();
+
 // argv as one line for messages: words with spaces or quotes are single-quoted.
 std::string CommandLine(const std::vector<std::string>& argv);
 

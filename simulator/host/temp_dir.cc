@@ -46,10 +46,12 @@ pid_t OwnerPid(std::string_view name) {
 
 }  // namespace
 
-void SweepStaleTempDirs() {
-  const std::string base = BaseDir();
+void SweepStaleTempDirs() { SweepStaleTempDirsIn(BaseDir()); }
+
+std::vector<std::string> SweepStaleTempDirsIn(const std::string& base) {
+  std::vector<std::string> removed;
   DIR* dir = ::opendir(base.c_str());
-  if (dir == nullptr) return;
+  if (dir == nullptr) return removed;
   const uid_t me = ::geteuid();
   while (const dirent* entry = ::readdir(dir)) {
     const std::string_view name = entry->d_name;
@@ -61,22 +63,26 @@ void SweepStaleTempDirs() {
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
     if (me != 0 && st.st_uid != me) continue;
-    cleanup::RemoveTree(path.c_str());
+    if (cleanup::RemoveTree(path.c_str())) removed.push_back(path);
   }
   ::closedir(dir);
+  return removed;
 }
 
 Result<TempDir> TempDir::Create(std::string_view prefix) {
+  static std::once_flag swept;
+  std::call_once(swept, SweepStaleTempDirs);
+  return CreateIn(BaseDir(), prefix);
+}
+
+Result<TempDir> TempDir::CreateIn(std::string base, std::string_view prefix) {
   if (prefix.find('/') != std::string_view::npos) {
     return Status::Failure(Fault::kInternal,
                            fmt::format("temporary folder prefix '{}' contains '/'", prefix));
   }
-  std::string base = BaseDir();
   std::error_code error;
   const std::filesystem::path absolute = std::filesystem::absolute(base, error);
   if (!error) base = absolute.string();
-  static std::once_flag swept;
-  std::call_once(swept, SweepStaleTempDirs);
   std::string pattern = fmt::format("{}/{}{}-XXXXXX", base, prefix, ::getpid());
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -19,6 +20,8 @@ class TempDir {
   // Faults: kInternal for a bad prefix, kBackendFailure when the folder cannot be made or
   // registered. The first call in a process sweeps stale folders first.
   static Result<TempDir> Create(std::string_view prefix);
+  // The same folder under `base` (an existing folder) instead of $TMPDIR, with no sweep.
+  static Result<TempDir> CreateIn(std::string base, std::string_view prefix);
 
   TempDir(TempDir&& other) noexcept;
   TempDir& operator=(TempDir&& other) noexcept;
@@ -42,5 +45,7 @@ class TempDir {
 // is no longer alive, owned by this user (any, for root). A folder of a run in another
 // pid namespace sharing the same /tmp could look stale: give such runs their own TMPDIR.
 void SweepStaleTempDirs();
+// The same under `base`; returns the folders removed.
+std::vector<std::string> SweepStaleTempDirsIn(const std::string& base);
 
 }  // namespace snapsim::simulator

@@ -3,9 +3,11 @@
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -13,6 +15,10 @@
 #include <fmt/format.h>
 
 #include "core/xml_escape.h"
+#include "simulator/libvirt/owned_domains.h"
+#include "simulator/libvirt/qemu_domain_xml.h"
+#include "simulator/libvirt/uri_cleanup_guard.h"
+#include "simulator/qemu/qemu_img_tools.h"
 
 namespace snapsim::simulator {
 
@@ -30,10 +36,7 @@ void QuietLibvirt() {
   });
 }
 
-namespace {
-
-// The last libvirt error on this thread as a Status (libvirt keeps errors per thread).
-Status LastError(const char* call) {
+Status LastLibvirtError(const char* call) {
   virErrorPtr error = virGetLastError();
   if (error == nullptr) {
     return Status::Error(ErrorClass::kInternalError,
@@ -50,18 +53,25 @@ Status LastError(const char* call) {
   return Status::Error(*error_class, message);
 }
 
-std::string DomainXml(const std::string& uri, const std::string& name) {
-  const std::string type = uri.rfind("test:", 0) == 0 ? "test" : "qemu";
+namespace {
+
+Status LastError(const char* call) { return LastLibvirtError(call); }
+
+// A diskless domain for a driver other than QEMU's, typed after the driver
+// (virConnectGetType: "Test", "bhyve", "Xen", ...).
+std::string DisklessDomainXml(virConnectPtr connection, const std::string& name) {
+  const char* driver = virConnectGetType(connection);
+  std::string type = driver != nullptr ? driver : "qemu";
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return fmt::format(
       "<domain type='{}'><name>{}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
       "<os><type arch='x86_64'>hvm</type></os></domain>",
-      type, XmlEscape(name));
+      XmlEscape(type), XmlEscape(name));
 }
 
-std::string DomainNameFor(const scenario::Scenario& scenario) {
-  std::string name = "snapsim-";
-  for (char c : scenario.name) name += (std::isalnum(static_cast<unsigned char>(c)) ? c : '-');
-  return name;
+bool IsQemuDriver(virConnectPtr connection) {
+  const char* driver = virConnectGetType(connection);
+  return driver != nullptr && std::string_view(driver) == "QEMU";
 }
 
 // RAII for snapshot handles.
@@ -130,9 +140,7 @@ unsigned int SnapshotCreateFlags(const scenario::Create& create) {
   return flags;
 }
 
-bool LibvirtBackend::Implements(Profile profile) const {
-  return ProfileForLibvirtUri(uri_) == profile;
-}
+bool LibvirtBackend::Implements(Profile profile) const { return profile_ == profile; }
 
 std::optional<Profile> ProfileForLibvirtUri(const std::string& uri) {
   static const std::map<std::string, Profile> schemes = {
@@ -144,28 +152,34 @@ std::optional<Profile> ProfileForLibvirtUri(const std::string& uri) {
   return it->second;
 }
 
-LibvirtBackend::LibvirtBackend(std::string name, std::string uri)
-    : name_(std::move(name)), uri_(std::move(uri)) {
+LibvirtBackend::LibvirtBackend(std::string name, std::string uri, BackendOptions options)
+    : name_(std::move(name)), uri_(std::move(uri)), options_(std::move(options)) {
   QuietLibvirt();
+  profile_ = options_.profile ? options_.profile : ProfileForLibvirtUri(uri_);
+  if (options_.disk_dir.empty()) options_.disk_dir = DefaultDiskDir(uri_);
 }
 
 LibvirtBackend::~LibvirtBackend() { End(); }
 
-std::optional<std::string> LibvirtBackend::Probe(const std::string& uri) {
+std::optional<std::string> LibvirtBackend::Probe(const std::string& uri, bool refuse_stale) {
   QuietLibvirt();
   virConnectPtr connection = virConnectOpen(uri.c_str());
   if (connection == nullptr) {
     return fmt::format("cannot open {}: {}", uri, LastError("virConnectOpen").message());
   }
+  std::optional<std::string> refusal;
+  if (refuse_stale) refusal = StaleDomainsRefusal(connection, uri);
   virConnectClose(connection);
-  return std::nullopt;
+  return refusal;
 }
 
 std::optional<std::string> LibvirtBackend::CannotRun(const scenario::Scenario& scenario) const {
-  auto profile = ProfileForLibvirtUri(uri_);
-  if (!profile) return fmt::format("no rules profile is known for the driver of {}", uri_);
-  if (*profile != scenario.hypervisor) {
-    return fmt::format("{} implements the {} profile, not {}", uri_, ProfileName(*profile),
+  if (!profile_) {
+    return fmt::format("no rules profile is known for the driver of {}; name one with --profile",
+                       uri_);
+  }
+  if (*profile_ != scenario.hypervisor) {
+    return fmt::format("{} implements the {} profile, not {}", uri_, ProfileName(*profile_),
                        ProfileName(scenario.hypervisor));
   }
   return StepLibvirtCannotSend(scenario);
@@ -173,11 +187,38 @@ std::optional<std::string> LibvirtBackend::CannotRun(const scenario::Scenario& s
 
 void LibvirtBackend::Begin(const scenario::Scenario& scenario) {
   End();
-  domain_name_ = DomainNameFor(scenario);
+  domain_name_ = OwnedDomainName(::getpid(), scenario.name);
   external_disks_.clear();
-  for (const scenario::DiskSpec& disk : scenario.disks) external_disks_.push_back({disk.name, {}});
+  Status guarded = EnsureCleanupGuard(options_.snapsim_program, name_, options_.disk_dir);
+  if (!guarded.ok()) throw BackendFailure(guarded.message());
   connection_ = OpenConnection();
   domain_ = DefineDomain(scenario);
+}
+
+std::string LibvirtBackend::MakeDomainXml(const scenario::Scenario& scenario) {
+  if (!IsQemuDriver(connection_)) {
+    for (const scenario::DiskSpec& disk : scenario.disks) {
+      external_disks_.push_back({disk.name, {}});
+    }
+    return DisklessDomainXml(connection_, domain_name_);
+  }
+  // QEMU snapshots what the domain's disks hold: without disks there is nothing to take.
+  auto folder = TempDir::CreateIn(options_.disk_dir, "snapsim-");
+  if (!folder.ok()) {
+    throw BackendFailure(
+        fmt::format("disks of {} on {}: {}", domain_name_, uri_, folder.status().message()));
+  }
+  disk_folder_.emplace(std::move(*folder));
+  // mkdtemp makes it 0700; the daemon's QEMU may run as another user (libvirt-qemu).
+  std::error_code error;
+  std::filesystem::permissions(disk_folder_->path(), std::filesystem::perms(0755), error);
+  const QemuDomainDisks disks = LayOutQemuDisks(scenario, disk_folder_->path());
+  QemuImgTools tools(disk_folder_->path());
+  for (const QemuDiskImage& image : disks.images) tools.Create(image.file, image.size_bytes);
+  // External overlays: the driver names them after the image and the snapshot, in the
+  // same folder.
+  for (const auto& [disk, target] : disks.targets) external_disks_.push_back({target, {}});
+  return QemuDomainXml(domain_name_, disks.xml);
 }
 
 virConnectPtr LibvirtBackend::OpenConnection() {
@@ -197,17 +238,19 @@ virDomainPtr LibvirtBackend::DefineDomain(const scenario::Scenario& scenario) {
         domain_name_, uri_));
   }
   virResetLastError();
-  virDomainPtr domain = virDomainDefineXML(connection_, DomainXml(uri_, domain_name_).c_str());
+  virDomainPtr domain = virDomainDefineXML(connection_, MakeDomainXml(scenario).c_str());
   if (domain == nullptr) {
-    throw BackendFailure(
-        fmt::format("cannot define {}: {}", domain_name_, LastError("define").message()));
+    throw BackendFailure(fmt::format("cannot define {} on {}: {}", domain_name_, uri_,
+                                     LastError("define").message()));
   }
   domain_ = domain;  // End() removes it if starting fails
   if (scenario.initial_state != PowerState::kShutoff && virDomainCreate(domain) < 0) {
-    throw BackendFailure("cannot start the domain: " + LastError("start").message());
+    throw BackendFailure(fmt::format("cannot start domain {} on {}: {}", domain_name_, uri_,
+                                     LastError("start").message()));
   }
   if (scenario.initial_state == PowerState::kPaused && virDomainSuspend(domain) < 0) {
-    throw BackendFailure("cannot pause the domain: " + LastError("suspend").message());
+    throw BackendFailure(fmt::format("cannot pause domain {} on {}: {}", domain_name_, uri_,
+                                     LastError("suspend").message()));
   }
   return domain;
 }
@@ -313,11 +356,11 @@ Observation LibvirtBackend::Observe() {
 
 void LibvirtBackend::RemoveDomain(virDomainPtr domain) {
   // Remove what this backend created: the snapshots' metadata, then the domain.
-  int state = 0, reason = 0;
-  if (virDomainGetState(domain, &state, &reason, 0) == 0 && state != VIR_DOMAIN_SHUTOFF) {
-    virDomainDestroy(domain);
+  Status removed = RemoveOwnedDomain(domain);
+  if (!removed.ok()) {
+    fmt::print(stderr, "snapsim: warning: {} on {} (the cleanup guard tries again at exit)\n",
+               removed.message(), uri_);
   }
-  virDomainUndefineFlags(domain, VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA);
 }
 
 void LibvirtBackend::End() {
@@ -332,6 +375,7 @@ void LibvirtBackend::End() {
     virConnectClose(connection_);
     connection_ = nullptr;
   }
+  disk_folder_.reset();  // after the domain: QEMU had the images open
 }
 
 }  // namespace snapsim::simulator

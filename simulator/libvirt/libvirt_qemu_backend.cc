@@ -19,11 +19,11 @@
 
 #include <fmt/format.h>
 
-#include "core/xml_escape.h"
 #include "simulator/host/cleanup.h"
 #include "simulator/host/run_process.h"
 #include "simulator/libvirt/libvirt_backend.h"
 #include "simulator/libvirt/libvirt_qemu_worker.h"
+#include "simulator/libvirt/qemu_domain_xml.h"
 
 namespace snapsim::simulator {
 namespace {
@@ -49,15 +49,6 @@ std::string DomainName(const scenario::Scenario& scenario) {
   std::string name = "snapsim-";
   for (char c : scenario.name) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
   return name;
-}
-
-// A 64 MiB TCG machine with no OS: the guest sits in SeaBIOS and never touches its disks.
-std::string DomainXml(const std::string& name, const std::string& disks_xml) {
-  return fmt::format(
-      "<domain type='qemu'><name>{}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
-      "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>{}"
-      "<video><model type='none'/></video><memballoon model='none'/></devices></domain>",
-      XmlEscape(name), disks_xml);
 }
 
 // True when `pid` is still a QEMU (not a pid reused since).
@@ -233,24 +224,15 @@ void LibvirtQemuBackend::StartWorker() {
 void LibvirtQemuBackend::Begin(const scenario::Scenario& scenario) {
   End();
   StartWorker();
-  std::string disks_xml;
+  const QemuDomainDisks layout = LayOutQemuDisks(scenario, dir_->File("disks"));
+  targets_ = layout.targets;
   Json disks = Json::array();
-  const auto specs = scenario.disks.empty()
-                         ? std::vector<scenario::DiskSpec>{{"vda", scenario::kDefaultDiskSizeBytes}}
-                         : scenario.disks;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    const std::string target = fmt::format("vd{}", static_cast<char>('a' + i));
-    targets_[specs[i].name] = target;
-    const std::string file = target + ".qcow2";
-    disks.push_back({{"file", file}, {"size", specs[i].size_bytes}});
-    disks_xml += fmt::format(
-        "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
-        "<source file='{}'/><target dev='{}' bus='virtio'/></disk>",
-        XmlEscape(dir_->File("disks/" + file)), target);
+  for (const QemuDiskImage& image : layout.images) {
+    disks.push_back({{"file", image.file}, {"size", image.size_bytes}});
   }
   Call({{"op", "begin"},
         {"domain", DomainName(scenario)},
-        {"xml", DomainXml(DomainName(scenario), disks_xml)},
+        {"xml", QemuDomainXml(DomainName(scenario), layout.xml)},
         {"disks", disks},
         {"state", scenario.initial_state == PowerState::kShutoff  ? "shutoff"
                   : scenario.initial_state == PowerState::kPaused ? "paused"

@@ -17,13 +17,13 @@ std::vector<BackendEntry> QemuFamily() {
       {"qemu-img", "",
        "qcow2 images on local disk through qemu-img and qemu-io, for shut-off domains",
        [](std::string_view) { return QemuImgBackend::Probe(); },
-       [](std::string_view) -> std::unique_ptr<Backend> {
+       [](std::string_view, const BackendOptions&) -> std::unique_ptr<Backend> {
          return std::make_unique<QemuImgBackend>();
        }},
       {"qemu", "",
        "a real QEMU (TCG) that snapsim starts and drives over QMP; shut-off steps as qemu-img",
        [](std::string_view) { return QemuBackend::Probe(); },
-       [](std::string_view) -> std::unique_ptr<Backend> {
+       [](std::string_view, const BackendOptions&) -> std::unique_ptr<Backend> {
          return std::make_unique<QemuBackend>();
        }},
   };

@@ -24,7 +24,7 @@ std::vector<BackendEntry> VsphereFamily() {
       {"vcsim", "",
        "VMware's vSphere simulator (govmomi ESX model) through the vSphere API; esx only",
        [](std::string_view) { return VcsimBackend::Probe(); },
-       [](std::string_view) -> std::unique_ptr<Backend> {
+       [](std::string_view, const BackendOptions&) -> std::unique_ptr<Backend> {
          return std::make_unique<VcsimBackend>();
        }},
   };
@@ -32,7 +32,7 @@ std::vector<BackendEntry> VsphereFamily() {
   family.push_back({"libvirt-esx", "",
                     "libvirt's ESX driver (esx://) against vcsim, through a fix-up proxy; esx only",
                     [](std::string_view) { return LibvirtEsxBackend::Probe(); },
-                    [](std::string_view) -> std::unique_ptr<Backend> {
+                    [](std::string_view, const BackendOptions&) -> std::unique_ptr<Backend> {
                       return std::make_unique<LibvirtEsxBackend>();
                     }});
 #endif

@@ -1,0 +1,19 @@
+#pragma once
+// Whether a process has ended, and waiting for it: for cleanup guards, which outlive the
+// snapsim that started them and act once it is gone.
+
+#include <sys/types.h>
+
+#include <cstdint>
+
+namespace snapsim::simulator {
+
+// True while `pid` is a process that has not ended (a zombie has).
+bool ProcessAlive(pid_t pid);
+
+// For a guard: ignores the terminal's signals, blocks until `fd` reaches end of file (the
+// write end, held by `pid` alone, closed when it ended), then until `pid` is no live
+// process, at most `timeout_ms` more.
+void AwaitEndOf(int fd, pid_t pid, int64_t timeout_ms);
+
+}  // namespace snapsim::simulator
