@@ -59,6 +59,8 @@ stop_daemons() {
   done
 }
 trap stop_daemons EXIT
+trap "exit 143" TERM
+trap "exit 130" INT
 
 virtlogd --daemon --pid-file=/run/libvirt/virtlogd.sandbox.pid ||
   { echo "sandbox: virtlogd did not start"; exit $skip; }

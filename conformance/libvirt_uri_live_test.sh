@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# libvirt:qemu:///system against a libvirtd started for the test (libvirtd_sandbox.sh):
+#   - the qemu corpus passes (known findings allowed) and leaves no snapsim-* domain or
+#     disk folder behind;
+#   - a foreign domain with a disk and a snapshot is unchanged byte for byte (its XML,
+#     its snapshot list, its disk), whatever snapsim did next to it;
+#   - SIGINT in the middle of a run removes the run's domains (exit 130), and so does
+#     SIGKILL, through the cleanup guard;
+#   - a domain named after a dead pid makes `run` refuse (exit 3, naming `snapsim clean`),
+#     `snapsim clean` removes it and its disk folder, and never a live run's domain.
+# Usage: libvirt_uri_live_test.sh SNAPSIM. Exit 77 (skipped) when no libvirtd can run here.
+set -uo pipefail
+
+snapsim=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/snapsim-uri-live-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+if [ -z "${SNAPSIM_URI_TEST_INSIDE:-}" ]; then
+  SNAPSIM_URI_TEST_INSIDE=1 "$here/libvirtd_sandbox.sh" "$work/sandbox" -- "$0" "$@"
+  exit $?
+fi
+
+uri=qemu:///system
+backend=libvirt:$uri
+images=/var/lib/libvirt/images
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+virsh() { command virsh -q -c "$uri" "$@"; }
+snapsim_domains() { virsh list --all --name | grep '^snapsim-' || true; }
+
+# A foreign domain, shut off, with a qcow2 disk holding data and an internal snapshot.
+foreign=foreign-$$
+qemu-img create -q -f qcow2 "$images/$foreign.qcow2" 16M
+qemu-io -c 'write -q -P 0x5a 0 1M' "$images/$foreign.qcow2" >/dev/null
+cat >"$work/foreign.xml" <<EOF
+<domain type='qemu'><name>$foreign</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
+<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+<source file='$images/$foreign.qcow2'/><target dev='vda' bus='virtio'/></disk>
+</devices></domain>
+EOF
+virsh define "$work/foreign.xml" >/dev/null || fail "cannot define $foreign"
+virsh snapshot-create-as "$foreign" kept >/dev/null || fail "cannot snapshot $foreign"
+foreign_state() {
+  virsh dumpxml "$foreign"
+  virsh snapshot-list "$foreign" --name
+  virsh snapshot-dumpxml "$foreign" kept | grep -v '<creationTime>'
+  sha256sum "$images/$foreign.qcow2"
+}
+foreign_state >"$work/foreign.before"
+
+# 1. The corpus.
+start=$(date +%s)
+cd "$here/.."
+timeout 600 "$snapsim" run scenarios/qemu --backend "$backend" --quiet \
+  --known conformance/known_divergences.txt >"$work/corpus.out" 2>&1
+status=$?
+grep -E '^(backend|libvirt:)' "$work/corpus.out"
+echo "corpus: exit $status in $(($(date +%s) - start)) s"
+[ $status -eq 0 ] || { cat "$work/corpus.out"; fail "the qemu corpus on $backend: exit $status"; }
+[ -z "$(snapsim_domains)" ] || fail "domains left after the corpus: $(snapsim_domains)"
+[ -z "$(ls "$images" | grep '^snapsim-')" ] || fail "disk folders left: $(ls "$images")"
+
+# 2. SIGINT, then SIGKILL, while a case runs: the run's domains go.
+interrupt() {
+  local signal=$1 expected=$2
+  # A background job of a script starts with SIGINT ignored: give snapsim the default.
+  env --default-signal=INT "$snapsim" run scenarios/qemu --backend "$backend" \
+    >"$work/$signal.out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 200); do
+    virsh list --all --name | grep -q "^snapsim-$pid-" && break
+    sleep 0.05
+  done
+  virsh list --all --name | grep -q "^snapsim-$pid-" || fail "SIG$signal: no domain of $pid seen"
+  kill -"$signal" $pid
+  wait $pid 2>/dev/null
+  local got=$?
+  [ $got -eq "$expected" ] || fail "SIG$signal: exit $got, expected $expected"
+  for _ in $(seq 100); do  # SIGKILL: the guard removes them once snapsim is gone
+    virsh list --all --name | grep -q "^snapsim-$pid-" || break
+    sleep 0.1
+  done
+  local left
+  left=$(virsh list --all --name | grep "^snapsim-$pid-")
+  [ -z "$left" ] || fail "SIG$signal: domains left: $left"
+  [ -z "$(ls "$images" | grep "^snapsim-$pid-")" ] || fail "SIG$signal: disk folder left"
+  echo "SIG$signal: exit $got, no domain or disk folder of pid $pid left"
+}
+interrupt INT 130
+interrupt KILL 137
+
+# 3. A stale domain (its pid is gone) with a disk folder, and a live run's domain.
+(exit 0) &
+dead=$!
+wait $dead
+stale=snapsim-$dead-left-behind
+mkdir -p "$images/snapsim-$dead-abcdef"
+qemu-img create -q -f qcow2 "$images/snapsim-$dead-abcdef/vda.qcow2" 16M
+sed -e "s/$foreign\.qcow2/snapsim-$dead-abcdef\/vda.qcow2/" -e "s/<name>$foreign</<name>$stale</" \
+  "$work/foreign.xml" >"$work/stale.xml"
+virsh define "$work/stale.xml" >/dev/null || fail "cannot define $stale"
+live=snapsim-$$-live-run
+sed -e "s/<name>$foreign</<name>$live</" -e "/<disk/,/<\/disk>/d" "$work/foreign.xml" \
+  >"$work/live.xml"
+virsh define "$work/live.xml" >/dev/null || fail "cannot define $live"
+
+"$snapsim" run scenarios/qemu/duplicate_snapshot_name_is_operation_failed.yaml \
+  --backend "$backend" >"$work/refused.out" 2>&1
+status=$?
+[ $status -eq 3 ] || fail "run with a stale domain: exit $status, expected 3"
+grep -q "$stale" "$work/refused.out" || fail "the refusal does not name $stale"
+grep -q "snapsim clean --backend $backend" "$work/refused.out" ||
+  fail "the refusal does not say how to clean: $(cat "$work/refused.out")"
+grep -q "$live" "$work/refused.out" && fail "the refusal names the live run's $live"
+echo "refused: $(grep error "$work/refused.out")"
+
+"$snapsim" clean --backend "$backend" >"$work/clean.out" 2>&1
+status=$?
+cat "$work/clean.out"
+[ $status -eq 0 ] || fail "clean: exit $status"
+grep -q "removed domain $stale" "$work/clean.out" || fail "clean did not report $stale"
+virsh dominfo "$stale" >/dev/null 2>&1 && fail "clean left $stale"
+[ -e "$images/snapsim-$dead-abcdef" ] && fail "clean left the folder snapsim-$dead-abcdef"
+virsh dominfo "$live" >/dev/null 2>&1 || fail "clean removed the live run's $live"
+virsh undefine "$live" >/dev/null
+
+# 4. The foreign domain, byte for byte.
+foreign_state >"$work/foreign.after"
+if ! cmp -s "$work/foreign.before" "$work/foreign.after"; then
+  diff "$work/foreign.before" "$work/foreign.after"
+  fail "$foreign changed"
+else
+  echo "$foreign: XML, snapshots and disk bytes unchanged"
+fi
+virsh snapshot-delete "$foreign" kept >/dev/null
+virsh undefine "$foreign" >/dev/null
+rm -f "$images/$foreign.qcow2"
+
+[ $failures -eq 0 ] && echo "libvirt:URI live test: ok"
+exit $((failures > 0))
