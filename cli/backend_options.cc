@@ -17,7 +17,8 @@ std::optional<simulator::BackendOptions> ParseBackendOptions(
   if (!profile.empty()) {
     options.profile = ParseProfile(profile);
     if (!options.profile) {
-      fmt::print(stderr, "snapsim: error: --profile: unknown profile '{}' (esx, qemu, vbox, test)\n",
+      fmt::print(stderr,
+                 "snapsim: error: --profile: unknown profile '{}' (esx, qemu, vbox, test)\n",
                  profile);
       return std::nullopt;
     }
@@ -37,7 +38,8 @@ std::optional<simulator::BackendOptions> ParseBackendOptions(
   for (const std::string& name : backends) {
     if (simulator::BackendTakesOptions(name)) return options;
   }
-  fmt::print(stderr, "snapsim: error: --profile and --disk-dir apply to libvirt:URI backends only\n");
+  fmt::print(stderr,
+             "snapsim: error: --profile and --disk-dir apply to libvirt:URI backends only\n");
   return std::nullopt;
 }
 

@@ -17,7 +17,7 @@ bool ProcessAlive(pid_t pid) {
   std::ifstream stat(fmt::format("/proc/{}/stat", pid));
   std::string line;
   if (!std::getline(stat, line)) return true;  // no /proc: kill() said it is there
-  const size_t after_name = line.rfind(')');  // "PID (COMM) STATE ..."
+  const size_t after_name = line.rfind(')');   // "PID (COMM) STATE ..."
   return after_name == std::string::npos || after_name + 2 >= line.size() ||
          line[after_name + 2] != 'Z';
 }

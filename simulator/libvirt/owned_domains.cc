@@ -126,9 +126,9 @@ Result<std::vector<std::string>> CleanStaleDomains(const std::string& uri,
   QuietLibvirt();
   virConnectPtr connection = virConnectOpen(uri.c_str());
   if (connection == nullptr) {
-    return Status::Failure(Fault::kBackendFailure,
-                           fmt::format("cannot open {}: {}", uri,
-                                       LastLibvirtError("virConnectOpen").message()));
+    return Status::Failure(
+        Fault::kBackendFailure,
+        fmt::format("cannot open {}: {}", uri, LastLibvirtError("virConnectOpen").message()));
   }
   auto stale = StaleDomains(connection);
   std::vector<std::string> removed;
@@ -146,9 +146,8 @@ Result<std::vector<std::string>> CleanStaleDomains(const std::string& uri,
   }
   virConnectClose(connection);
   if (!stale.ok()) {
-    return Status::Failure(Fault::kBackendFailure,
-                           fmt::format("cannot list the domains of {}: {}", uri,
-                                       stale.status().message()));
+    return Status::Failure(Fault::kBackendFailure, fmt::format("cannot list the domains of {}: {}",
+                                                               uri, stale.status().message()));
   }
   for (const std::string& folder : SweepStaleTempDirsIn(disk_dir)) {
     removed.push_back(fmt::format("removed folder {}", folder));

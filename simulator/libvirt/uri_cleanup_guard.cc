@@ -31,16 +31,15 @@ Status EnsureCleanupGuard(const std::string& snapsim_program, const std::string&
   ChildOptions options;
   options.keep_fds = {fds[0]};  // the write end stays snapsim's alone
   options.outlives_snapsim = true;
-  auto guard = ChildProcess::Spawn({snapsim_program, "clean", "--backend", backend_name,
-                                    "--disk-dir", disk_dir, "--guard-fd", std::to_string(fds[0]),
-                                    "--guard-pid", std::to_string(::getpid())},
-                                   options);
+  auto guard = ChildProcess::Spawn(
+      {snapsim_program, "clean", "--backend", backend_name, "--disk-dir", disk_dir, "--guard-fd",
+       std::to_string(fds[0]), "--guard-pid", std::to_string(::getpid())},
+      options);
   ::close(fds[0]);
   if (!guard.ok()) {
     ::close(fds[1]);
-    return Status::Failure(Fault::kBackendFailure,
-                           fmt::format("{} cleanup guard: {}", backend_name,
-                                       guard.status().message()));
+    return Status::Failure(Fault::kBackendFailure, fmt::format("{} cleanup guard: {}", backend_name,
+                                                               guard.status().message()));
   }
   guards->emplace(backend_name, std::move(*guard));  // fds[1] stays open until snapsim ends
   return Status::Ok();
