@@ -129,7 +129,22 @@ virsh dominfo "$stale" >/dev/null 2>&1 && fail "clean left $stale"
 virsh dominfo "$live" >/dev/null 2>&1 || fail "clean removed the live run's $live"
 virsh undefine "$live" >/dev/null
 
-# 4. The foreign domain, byte for byte.
+# 4. --profile: a URI alias names no profile; --profile qemu says which rules apply.
+echo 'uri_aliases = [ "snapsim-alias=qemu:///system" ]' >>/etc/libvirt/libvirt.conf  # the sandbox's
+one=scenarios/qemu/duplicate_snapshot_name_is_operation_failed.yaml
+"$snapsim" run $one --backend libvirt:snapsim-alias >"$work/alias.out" 2>&1
+grep -q "1 pairs left out (profile not implemented)" "$work/alias.out" ||
+  fail "without --profile: $(cat "$work/alias.out")"
+"$snapsim" run $one --backend libvirt:snapsim-alias --profile qemu >"$work/profile.out" 2>&1
+status=$?
+[ $status -eq 0 ] && grep -q "^libvirt:snapsim-alias *1 " "$work/profile.out" ||
+  fail "--profile qemu on the alias: exit $status: $(cat "$work/profile.out")"
+"$snapsim" run $one --backend "$backend" --profile esx >"$work/contradiction.out" 2>&1
+status=$?
+[ $status -eq 2 ] || fail "--profile esx on $uri: exit $status, expected 2"
+echo "--profile: the alias runs with --profile qemu; esx on $uri is refused (exit $status)"
+
+# 5. The foreign domain, byte for byte.
 foreign_state >"$work/foreign.after"
 if ! cmp -s "$work/foreign.before" "$work/foreign.after"; then
   diff "$work/foreign.before" "$work/foreign.after"

@@ -24,6 +24,32 @@ TEST(AllBackendsTest, UnknownNamesAreBadInputAndNameTheKnownOnes) {
   EXPECT_NE(factory.status().message().find("libvirt-test"), std::string::npos);
 }
 
+TEST(AllBackendsTest, OptionsGoOnlyToTheBackendsThatTakeThem) {
+  RegisterAllBackends();
+  BackendOptions options;
+  options.disk_dir = "/tmp";
+  auto factory = BackendFactory::ForName("model", options);
+  ASSERT_FALSE(factory.ok());
+  EXPECT_EQ(factory.status().fault(), Fault::kBadInput);
+  EXPECT_FALSE(BackendTakesOptions("model"));
+  auto clean = CleanBackend("model", {});
+  ASSERT_FALSE(clean.ok());
+  EXPECT_EQ(clean.status().fault(), Fault::kBadInput);
+}
+
+#ifdef SNAPSIM_WITH_LIBVIRT
+TEST(AllBackendsTest, ProfileMayNotContradictTheUriScheme) {
+  RegisterAllBackends();
+  EXPECT_TRUE(BackendTakesOptions("libvirt:test:///default"));
+  BackendOptions options;
+  options.profile = Profile::kEsx;
+  auto factory = BackendFactory::ForName("libvirt:test:///default", options);
+  ASSERT_FALSE(factory.ok());
+  EXPECT_EQ(factory.status().fault(), Fault::kBadInput);
+  EXPECT_NE(factory.status().message().find("contradicts"), std::string::npos);
+}
+#endif
+
 #ifndef SNAPSIM_WITH_LIBVIRT
 TEST(AllBackendsTest, AFamilyLeftOutOfTheBuildIsUnavailableNamingItsOption) {
   RegisterAllBackends();

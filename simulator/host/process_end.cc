@@ -22,14 +22,17 @@ bool ProcessAlive(pid_t pid) {
          line[after_name + 2] != 'Z';
 }
 
-void AwaitEndOf(int fd, pid_t pid, int64_t timeout_ms) {
-  // Ctrl-C reaches snapsim, and snapsim's end is the guard's cue: it must live on.
+void AwaitEndOfFile(int fd) {
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::signal(sig, SIG_IGN);
   char byte;
   for (;;) {
     const ssize_t n = ::read(fd, &byte, 1);
     if (n == 0 || (n < 0 && errno != EINTR)) break;
   }
+}
+
+void AwaitEndOf(int fd, pid_t pid, int64_t timeout_ms) {
+  AwaitEndOfFile(fd);
   const timespec pause{0, 20'000'000};
   for (int64_t waited_ms = 0; ProcessAlive(pid) && waited_ms < timeout_ms; waited_ms += 20) {
     ::nanosleep(&pause, nullptr);

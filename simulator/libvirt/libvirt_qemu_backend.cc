@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "simulator/host/cleanup.h"
+#include "simulator/host/process_end.h"
 #include "simulator/host/run_process.h"
 #include "simulator/libvirt/libvirt_backend.h"
 #include "simulator/libvirt/libvirt_qemu_worker.h"
@@ -109,11 +110,7 @@ void KeepCapabilities(const std::string& root) {
 // in any way), then kills each process whose command line mentions `root` (libvirt's
 // QEMU: its monitor socket and pid file live there) and removes `root`.
 [[noreturn]] void RunGuard(int read_fd, const std::string& root) {
-  // Ctrl-C reaches snapsim, and snapsim's end is the guard's cue: it must live on.
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) signal(sig, SIG_IGN);
-  char byte;
-  while (read(read_fd, &byte, 1) != 0 && errno == EINTR) {
-  }
+  AwaitEndOfFile(read_fd);
   const std::string needle = root + "/";
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
