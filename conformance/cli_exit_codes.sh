@@ -49,6 +49,15 @@ expect 0 "identical images" -- "$snapsim" image compare "$work/a.raw" "$work/b.r
 printf '\x01' | dd of="$work/b.raw" bs=1 seek=4096 conv=notrunc status=none
 expect 1 "differing images" -- "$snapsim" image compare "$work/a.raw" "$work/b.raw"
 expect 3 "an unreachable libvirt URI" -- "$snapsim" run scenarios/test --backend "libvirt:qemu+tcp://127.0.0.1:1/system"
+expect 2 "--disk-dir without a libvirt:URI backend" -- "$snapsim" run scenarios/test --disk-dir "$work"
+expect 2 "an unknown --profile" -- "$snapsim" run scenarios/test --backend libvirt:test:///default --profile vmware
+expect 2 "a missing --disk-dir" -- "$snapsim" run scenarios/test --backend libvirt:test:///default --disk-dir "$work/nosuch"
+expect 2 "clean of a backend that leaves nothing behind" -- "$snapsim" clean --backend model
+if "$snapsim" backends | grep -qE '^libvirt-test +available'; then
+  expect 2 "a --profile contradicting the URI" -- "$snapsim" run scenarios/test --backend libvirt:test:///default --profile esx
+  expect 0 "clean with nothing stale" -- "$snapsim" clean --backend libvirt:test:///default
+  expect 3 "clean of an unreachable libvirt URI" -- "$snapsim" clean --backend "libvirt:qemu+tcp://127.0.0.1:1/system"
+fi
 
 # The same seed gives a byte-identical report.
 "$snapsim" run scenarios --json "$work/r1.json" --quiet >/dev/null 2>&1
