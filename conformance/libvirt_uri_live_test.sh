@@ -4,8 +4,8 @@
 #     disk folder behind;
 #   - a foreign domain with a disk and a snapshot is unchanged byte for byte (its XML,
 #     its snapshot list, its disk), whatever snapsim did next to it;
-#   - SIGINT in the middle of a run removes the run's domains (exit 130), and so does
-#     SIGKILL, through the cleanup guard;
+#   - SIGINT in the middle of a run removes the run's domains (exit 130) through End(),
+#     and a second SIGINT or SIGKILL through the cleanup guard;
 #   - a domain named after a dead pid makes `run` refuse (exit 3, naming `snapsim clean`),
 #     `snapsim clean` removes it and its disk folder, and never a live run's domain.
 # Usage: libvirt_uri_live_test.sh SNAPSIM. Exit 77 (skipped) when no libvirtd can run here.
@@ -65,34 +65,50 @@ echo "corpus: exit $status in $(($(date +%s) - start)) s"
 [ -z "$(snapsim_domains)" ] || fail "domains left after the corpus: $(snapsim_domains)"
 [ -z "$(ls "$images" | grep '^snapsim-')" ] || fail "disk folders left: $(ls "$images")"
 
-# 2. SIGINT, then SIGKILL, while a case runs: the run's domains go.
+# 2. Signals while a case runs: the run's domains and disk folders go. One SIGINT: run
+#    finishes the case, whose End() removes them (the guard is stopped meanwhile, so it
+#    cannot be the one); a second SIGINT, or SIGKILL: the guard removes them.
 interrupt() {
-  local signal=$1 expected=$2
+  local what=$1 expected=$2 left
   # A background job of a script starts with SIGINT ignored: give snapsim the default.
   env --default-signal=INT "$snapsim" run scenarios/qemu --backend "$backend" \
-    >"$work/$signal.out" 2>&1 &
+    >"$work/signal.out" 2>&1 &
   local pid=$!
   for _ in $(seq 200); do
     virsh list --all --name | grep -q "^snapsim-$pid-" && break
     sleep 0.05
   done
-  virsh list --all --name | grep -q "^snapsim-$pid-" || fail "SIG$signal: no domain of $pid seen"
-  kill -"$signal" $pid
+  virsh list --all --name | grep -q "^snapsim-$pid-" || fail "$what: no domain of $pid seen"
+  local guard
+  guard=$(pgrep -f -- "--guard-pid $pid\$")
+  [ -n "$guard" ] || fail "$what: no cleanup guard for $pid"
+  case $what in
+    SIGINT)
+      kill -STOP $guard
+      kill -INT $pid ;;
+    "SIGINT twice") kill -INT $pid; sleep 0.2; kill -INT $pid ;;
+    SIGKILL) kill -KILL $pid ;;
+  esac
   wait $pid 2>/dev/null
   local got=$?
-  [ $got -eq "$expected" ] || fail "SIG$signal: exit $got, expected $expected"
-  for _ in $(seq 100); do  # SIGKILL: the guard removes them once snapsim is gone
+  [ $got -eq "$expected" ] || fail "$what: exit $got, expected $expected"
+  if [ "$what" = SIGINT ]; then
+    left=$(virsh list --all --name | grep "^snapsim-$pid-")
+    [ -z "$left" ] || fail "$what: End() did not remove $left"
+    kill -CONT $guard
+  fi
+  for _ in $(seq 100); do  # the guard acts once snapsim is gone
     virsh list --all --name | grep -q "^snapsim-$pid-" || break
     sleep 0.1
   done
-  local left
   left=$(virsh list --all --name | grep "^snapsim-$pid-")
-  [ -z "$left" ] || fail "SIG$signal: domains left: $left"
-  [ -z "$(ls "$images" | grep "^snapsim-$pid-")" ] || fail "SIG$signal: disk folder left"
-  echo "SIG$signal: exit $got, no domain or disk folder of pid $pid left"
+  [ -z "$left" ] || fail "$what: domains left: $left"
+  [ -z "$(ls "$images" | grep "^snapsim-$pid-")" ] || fail "$what: disk folder left"
+  echo "$what: exit $got, no domain or disk folder of pid $pid left"
 }
-interrupt INT 130
-interrupt KILL 137
+interrupt SIGINT 130
+interrupt "SIGINT twice" 130
+interrupt SIGKILL 137
 
 # 3. A stale domain (its pid is gone) with a disk folder, and a live run's domain.
 (exit 0) &
