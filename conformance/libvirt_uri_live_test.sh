@@ -140,6 +140,8 @@ status=$?
 cat "$work/clean.out"
 [ $status -eq 0 ] || fail "clean: exit $status"
 grep -q "removed domain $stale" "$work/clean.out" || fail "clean did not report $stale"
+grep -q "removed folder $images/snapsim-$dead-abcdef" "$work/clean.out" ||
+  fail "clean did not report the folder snapsim-$dead-abcdef"
 virsh dominfo "$stale" >/dev/null 2>&1 && fail "clean left $stale"
 [ -e "$images/snapsim-$dead-abcdef" ] && fail "clean left the folder snapsim-$dead-abcdef"
 virsh dominfo "$live" >/dev/null 2>&1 || fail "clean removed the live run's $live"

@@ -356,10 +356,10 @@ Observation LibvirtBackend::Observe() {
 
 void LibvirtBackend::RemoveDomain(virDomainPtr domain) {
   // Remove what this backend created: the snapshots' metadata, then the domain.
-  Status removed = RemoveOwnedDomain(domain);
+  auto removed = RemoveOwnedDomain(domain);
   if (!removed.ok()) {
     fmt::print(stderr, "snapsim: warning: {} on {} (the cleanup guard tries again at exit)\n",
-               removed.message(), uri_);
+               removed.status().message(), uri_);
   }
 }
 

@@ -89,7 +89,7 @@ Result<std::vector<std::string>> StaleDomains(virConnectPtr connection) {
   return stale;
 }
 
-Status RemoveOwnedDomain(virDomainPtr domain) {
+Result<std::vector<std::string>> RemoveOwnedDomain(virDomainPtr domain) {
   const std::string name = virDomainGetName(domain);
   const auto owner = OwnerOfDomain(name);
   const std::set<std::string> folders =
@@ -106,8 +106,11 @@ Status RemoveOwnedDomain(virDomainPtr domain) {
                            fmt::format("cannot undefine domain {}: {}", name,
                                        LastLibvirtError("virDomainUndefineFlags").message()));
   }
-  for (const std::string& folder : folders) cleanup::RemoveTree(folder.c_str());
-  return Status::Ok();
+  std::vector<std::string> removed;
+  for (const std::string& folder : folders) {
+    if (cleanup::RemoveTree(folder.c_str())) removed.push_back(folder);
+  }
+  return removed;
 }
 
 std::string DefaultDiskDir(const std::string& uri) {
@@ -136,12 +139,15 @@ Result<std::vector<std::string>> CleanStaleDomains(const std::string& uri,
   for (const std::string& name : stale.ok() ? *stale : std::vector<std::string>{}) {
     virDomainPtr domain = virDomainLookupByName(connection, name.c_str());
     if (domain == nullptr) continue;  // gone meanwhile (its run's guard)
-    Status status = RemoveOwnedDomain(domain);
+    auto folders = RemoveOwnedDomain(domain);
     virDomainFree(domain);
-    if (status.ok()) {
-      removed.push_back(fmt::format("removed domain {} from {}", name, uri));
-    } else if (failed.ok()) {
-      failed = status;
+    if (!folders.ok()) {
+      if (failed.ok()) failed = folders.status();
+      continue;
+    }
+    removed.push_back(fmt::format("removed domain {} from {}", name, uri));
+    for (const std::string& folder : *folders) {
+      removed.push_back(fmt::format("removed folder {} (the disks of {})", folder, name));
     }
   }
   virConnectClose(connection);

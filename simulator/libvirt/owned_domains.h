@@ -30,8 +30,9 @@ std::optional<pid_t> OwnerOfDomain(std::string_view domain_name);
 Result<std::vector<std::string>> StaleDomains(virConnectPtr connection);
 
 // Destroys `domain` when active, undefines it with its snapshots' metadata, then removes
-// the snapsim-<owner>-* folders its disks lie in. Error: libvirt's, naming the domain.
-Status RemoveOwnedDomain(virDomainPtr domain);
+// the snapsim-<owner>-* folders its disks lie in, and returns them. Error: libvirt's,
+// naming the domain.
+Result<std::vector<std::string>> RemoveOwnedDomain(virDomainPtr domain);
 
 // Where libvirt:URI makes its disk folders when --disk-dir is not given: the daemon's own
 // image folder for root on a local qemu:///system, else $TMPDIR (or /tmp).

@@ -35,10 +35,10 @@ TEST(OwnedDomainsTest, OnlyDeadOwnersAreStale) {
     ASSERT_NE(domain, nullptr) << name;
     virDomainFree(domain);
   };
-  define("snapsim-99999999-gone");                              // no such pid
-  define(OwnedDomainName(getppid(), "parent"));                 // a live process
-  define(OwnedDomainName(getpid(), "mine"));                    // this process's own
-  define("foreign-99999999");                                   // not snapsim's
+  define("snapsim-99999999-gone");               // no such pid
+  define(OwnedDomainName(getppid(), "parent"));  // a live process
+  define(OwnedDomainName(getpid(), "mine"));     // this process's own
+  define("foreign-99999999");                    // not snapsim's
   auto stale = StaleDomains(connection);
   ASSERT_TRUE(stale.ok()) << stale.status().ToString();
   EXPECT_EQ(*stale, std::vector<std::string>{"snapsim-99999999-gone"});
@@ -48,7 +48,7 @@ TEST(OwnedDomainsTest, OnlyDeadOwnersAreStale) {
 
   virDomainPtr gone = virDomainLookupByName(connection, "snapsim-99999999-gone");
   ASSERT_NE(gone, nullptr);
-  EXPECT_TRUE(RemoveOwnedDomain(gone).ok());
+  EXPECT_TRUE(RemoveOwnedDomain(gone).ok());  // no disks: no folder
   virDomainFree(gone);
   EXPECT_TRUE(StaleDomains(connection)->empty());
   EXPECT_FALSE(StaleDomainsRefusal(connection, "test:///default").has_value());
