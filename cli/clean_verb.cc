@@ -24,6 +24,7 @@ int Clean(const CleanFlags& flags) {
   if (flags.guard_fd >= 0) simulator::AwaitEndOf(flags.guard_fd, flags.guard_pid, 10'000);
   auto options = ParseBackendOptions("", flags.disk_dir, {flags.backend});
   if (!options) return kExitBadInput;
+  options->clean_owner = flags.guard_pid;
   auto removed = simulator::CleanBackend(flags.backend, *options);
   if (!removed.ok()) {
     fmt::print(stderr, "snapsim: error: clean {}: {}\n", flags.backend, removed.status().message());

@@ -4,6 +4,8 @@
 // simulator/vsphere) registers its own, and simulator/backends registers them all in
 // their fixed order, with families switched off at build time listed as unavailable.
 
+#include <sys/types.h>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,6 +35,8 @@ struct BackendOptions {
   // The snapsim program, for backends that start a cleanup guard running `snapsim clean`
   // (the CLI sets it; empty elsewhere, e.g. in unit tests: no guard).
   std::string snapsim_program;
+  // `snapsim clean` from a cleanup guard: only this ended run's leftovers (0: every one).
+  pid_t clean_owner = 0;
   bool empty() const { return !profile && disk_dir.empty(); }
 };
 

@@ -48,7 +48,7 @@ pid_t OwnerPid(std::string_view name) {
 
 void SweepStaleTempDirs() { SweepStaleTempDirsIn(BaseDir()); }
 
-std::vector<std::string> SweepStaleTempDirsIn(const std::string& base) {
+std::vector<std::string> SweepStaleTempDirsIn(const std::string& base, pid_t owner) {
   std::vector<std::string> removed;
   DIR* dir = ::opendir(base.c_str());
   if (dir == nullptr) return removed;
@@ -57,7 +57,7 @@ std::vector<std::string> SweepStaleTempDirsIn(const std::string& base) {
     const std::string_view name = entry->d_name;
     if (name.rfind("snapsim-", 0) != 0) continue;
     const pid_t pid = OwnerPid(name);
-    if (pid <= 0 || pid == ::getpid()) continue;
+    if (pid <= 0 || pid == ::getpid() || (owner != 0 && pid != owner)) continue;
     if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to ask)
     const std::string path = base + "/" + std::string(name);
     struct stat st;

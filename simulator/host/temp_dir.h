@@ -5,6 +5,8 @@
 // ("PREFIX<pid>-XXXXXX"), so that the folders of a run killed beyond any handler (SIGKILL)
 // are found and removed by the next run (SweepStaleTempDirs), and a live run's never are.
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +47,8 @@ class TempDir {
 // is no longer alive, owned by this user (any, for root). A folder of a run in another
 // pid namespace sharing the same /tmp could look stale: give such runs their own TMPDIR.
 void SweepStaleTempDirs();
-// The same under `base`; returns the folders removed.
-std::vector<std::string> SweepStaleTempDirsIn(const std::string& base);
+// The same under `base`, only `owner`'s folders when it is not 0; returns the folders
+// removed.
+std::vector<std::string> SweepStaleTempDirsIn(const std::string& base, pid_t owner = 0);
 
 }  // namespace snapsim::simulator

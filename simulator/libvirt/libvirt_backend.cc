@@ -188,7 +188,10 @@ std::optional<std::string> LibvirtBackend::CannotRun(const scenario::Scenario& s
 void LibvirtBackend::Begin(const scenario::Scenario& scenario) {
   End();
   domain_name_ = OwnedDomainName(::getpid(), scenario.name);
+  // `location: external` lists the scenario's disks (a QEMU driver's are vda, vdb, ...:
+  // MakeDomainXml). Subclasses that define their own domain (ESX) keep these.
   external_disks_.clear();
+  for (const scenario::DiskSpec& disk : scenario.disks) external_disks_.push_back({disk.name, {}});
   Status guarded = EnsureCleanupGuard(options_.snapsim_program, name_, options_.disk_dir);
   if (!guarded.ok()) throw BackendFailure(guarded.message());
   connection_ = OpenConnection();
@@ -196,12 +199,7 @@ void LibvirtBackend::Begin(const scenario::Scenario& scenario) {
 }
 
 std::string LibvirtBackend::MakeDomainXml(const scenario::Scenario& scenario) {
-  if (!IsQemuDriver(connection_)) {
-    for (const scenario::DiskSpec& disk : scenario.disks) {
-      external_disks_.push_back({disk.name, {}});
-    }
-    return DisklessDomainXml(connection_, domain_name_);
-  }
+  if (!IsQemuDriver(connection_)) return DisklessDomainXml(connection_, domain_name_);
   // QEMU snapshots what the domain's disks hold: without disks there is nothing to take.
   auto folder = TempDir::CreateIn(options_.disk_dir, "snapsim-");
   if (!folder.ok()) {
@@ -217,6 +215,7 @@ std::string LibvirtBackend::MakeDomainXml(const scenario::Scenario& scenario) {
   for (const QemuDiskImage& image : disks.images) tools.Create(image.file, image.size_bytes);
   // External overlays: the driver names them after the image and the snapshot, in the
   // same folder.
+  external_disks_.clear();
   for (const auto& [disk, target] : disks.targets) external_disks_.push_back({target, {}});
   return QemuDomainXml(domain_name_, disks.xml);
 }

@@ -64,8 +64,8 @@ std::vector<BackendEntry> LibvirtFamily() {
   family[2].check_options = CheckUriOptions;
   family[2].clean = [](std::string_view name, const BackendOptions& options) {
     const std::string uri(name.substr(kPrefix.size()));
-    return CleanStaleDomains(uri,
-                             options.disk_dir.empty() ? DefaultDiskDir(uri) : options.disk_dir);
+    return CleanStaleDomains(uri, options.disk_dir.empty() ? DefaultDiskDir(uri) : options.disk_dir,
+                             options.clean_owner);
   };
   family[0].profiles = "test";
   family[0].versions = LibvirtVersion;

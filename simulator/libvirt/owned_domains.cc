@@ -77,13 +77,14 @@ std::optional<pid_t> OwnerOfDomain(std::string_view domain_name) {
   return pid;
 }
 
-Result<std::vector<std::string>> StaleDomains(virConnectPtr connection) {
+Result<std::vector<std::string>> StaleDomains(virConnectPtr connection, pid_t owner) {
   auto names = DomainNames(connection);
   if (!names.ok()) return names.status();
   std::vector<std::string> stale;
   for (const std::string& name : *names) {
-    const auto owner = OwnerOfDomain(name);
-    if (owner && *owner != ::getpid() && !ProcessAlive(*owner)) stale.push_back(name);
+    const auto pid = OwnerOfDomain(name);
+    if (!pid || *pid == ::getpid() || (owner != 0 && *pid != owner)) continue;
+    if (!ProcessAlive(*pid)) stale.push_back(name);
   }
   std::sort(stale.begin(), stale.end());
   return stale;
@@ -125,7 +126,7 @@ std::string DefaultDiskDir(const std::string& uri) {
 }
 
 Result<std::vector<std::string>> CleanStaleDomains(const std::string& uri,
-                                                   const std::string& disk_dir) {
+                                                   const std::string& disk_dir, pid_t owner) {
   QuietLibvirt();
   virConnectPtr connection = virConnectOpen(uri.c_str());
   if (connection == nullptr) {
@@ -133,7 +134,7 @@ Result<std::vector<std::string>> CleanStaleDomains(const std::string& uri,
         Fault::kBackendFailure,
         fmt::format("cannot open {}: {}", uri, LastLibvirtError("virConnectOpen").message()));
   }
-  auto stale = StaleDomains(connection);
+  auto stale = StaleDomains(connection, owner);
   std::vector<std::string> removed;
   Status failed = Status::Ok();
   for (const std::string& name : stale.ok() ? *stale : std::vector<std::string>{}) {
@@ -155,7 +156,7 @@ Result<std::vector<std::string>> CleanStaleDomains(const std::string& uri,
     return Status::Failure(Fault::kBackendFailure, fmt::format("cannot list the domains of {}: {}",
                                                                uri, stale.status().message()));
   }
-  for (const std::string& folder : SweepStaleTempDirsIn(disk_dir)) {
+  for (const std::string& folder : SweepStaleTempDirsIn(disk_dir, owner)) {
     removed.push_back(fmt::format("removed folder {}", folder));
   }
   if (!failed.ok()) return failed;

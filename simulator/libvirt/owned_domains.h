@@ -25,9 +25,9 @@ std::string OwnedDomainName(pid_t pid, std::string_view scenario_name);
 // The pid in a name OwnedDomainName made, or nullopt for any other name.
 std::optional<pid_t> OwnerOfDomain(std::string_view domain_name);
 
-// The owned domains on `connection` whose owner is no live process, sorted. Error: the
-// libvirt call's.
-Result<std::vector<std::string>> StaleDomains(virConnectPtr connection);
+// The owned domains on `connection` whose owner is no live process (only `owner`'s when
+// it is not 0), sorted. Error: the libvirt call's.
+Result<std::vector<std::string>> StaleDomains(virConnectPtr connection, pid_t owner = 0);
 
 // Destroys `domain` when active, undefines it with its snapshots' metadata, then removes
 // the snapsim-<owner>-* folders its disks lie in, and returns them. Error: libvirt's,
@@ -39,10 +39,11 @@ Result<std::vector<std::string>> RemoveOwnedDomain(virDomainPtr domain);
 std::string DefaultDiskDir(const std::string& uri);
 
 // `snapsim clean --backend libvirt:URI`: removes the stale domains on `uri` and the
-// folders under `disk_dir` that snapsim runs that are gone left (snapsim-<pid>-XXXXXX).
-// One line per thing removed. Fault kBackendFailure: the URI cannot be opened or listed.
+// folders under `disk_dir` that snapsim runs that are gone left (snapsim-<pid>-XXXXXX);
+// only the ended run `owner`'s when it is not 0 (its cleanup guard). One line per thing
+// removed. Fault kBackendFailure: the URI cannot be opened or listed.
 Result<std::vector<std::string>> CleanStaleDomains(const std::string& uri,
-                                                   const std::string& disk_dir);
+                                                   const std::string& disk_dir, pid_t owner = 0);
 
 // The refusal of a run on `uri` while stale domains are there, naming them and the clean
 // command; nullopt when there are none.

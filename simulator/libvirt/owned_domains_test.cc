@@ -42,6 +42,7 @@ TEST(OwnedDomainsTest, OnlyDeadOwnersAreStale) {
   auto stale = StaleDomains(connection);
   ASSERT_TRUE(stale.ok()) << stale.status().ToString();
   EXPECT_EQ(*stale, std::vector<std::string>{"snapsim-99999999-gone"});
+  EXPECT_TRUE(StaleDomains(connection, /*owner=*/99999998)->empty());  // a guard's filter
   auto refusal = StaleDomainsRefusal(connection, "test:///default");
   ASSERT_TRUE(refusal.has_value());
   EXPECT_NE(refusal->find("snapsim clean --backend libvirt:test:///default"), std::string::npos);

@@ -4,7 +4,7 @@
 // `snapsim clean --backend libvirt:URI --disk-dir DIR --guard-fd N --guard-pid PID`. It
 // waits until a pipe only snapsim holds open reaches end of file (snapsim has ended, in
 // whatever way), waits for snapsim's pid to be gone, then removes the domains and disk
-// folders named after dead pids, snapsim's own among them. After a normal end (End()
+// folders named after that pid, and no others. After a normal end (End()
 // removed everything) it finds nothing. The guard is ChildOptions::outlives_snapsim, like
 // libvirt-qemu's, but runs snapsim's own program: libvirt must not be called in a forked
 // copy of a threaded process.
