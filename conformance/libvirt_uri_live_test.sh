@@ -68,13 +68,17 @@ echo "corpus: exit $status in $(($(date +%s) - start)) s"
 # 2. Signals while a case runs: the run's domains and disk folders go. One SIGINT: run
 #    finishes the case, whose End() removes them (the guard is stopped meanwhile, so it
 #    cannot be the one); a second SIGINT, or SIGKILL: the guard removes them.
+slow=(scenarios/qemu/internal_snapshot_revert_follows_memory_and_flags.yaml
+  scenarios/qemu/revert_running_domain_to_paused_memory_snapshot_restores_its_bytes.yaml
+  scenarios/qemu/delete_external_snapshot_while_running_keeps_guest_bytes.yaml)
 interrupt() {
   local what=$1 expected=$2 left
   # A background job of a script starts with SIGINT ignored: give snapsim the default.
-  env --default-signal=INT "$snapsim" run scenarios/qemu --backend "$backend" \
+  # Running domains, reverted more than once: each lives seconds, long enough to be seen.
+  env --default-signal=INT "$snapsim" run "${slow[@]}" --backend "$backend" \
     >"$work/signal.out" 2>&1 &
   local pid=$!
-  for _ in $(seq 200); do
+  for _ in $(seq 600); do
     virsh list --all --name | grep -q "^snapsim-$pid-" && break
     sleep 0.05
   done
