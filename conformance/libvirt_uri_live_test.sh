@@ -31,6 +31,8 @@ fail() {
 }
 virsh() { command virsh -q -c "$uri" "$@"; }
 snapsim_domains() { virsh list --all --name | grep '^snapsim-' || true; }
+# Not `| grep -q`: with pipefail, grep quitting early can fail virsh with SIGPIPE.
+domains_of() { virsh list --all --name | grep "^snapsim-$1-" || true; }
 
 # A foreign domain, shut off, with a qcow2 disk holding data and an internal snapshot.
 foreign=foreign-$$
@@ -79,10 +81,11 @@ interrupt() {
     >"$work/signal.out" 2>&1 &
   local pid=$!
   for _ in $(seq 600); do
-    virsh list --all --name | grep -q "^snapsim-$pid-" && break
+    [ -n "$(domains_of $pid)" ] && break
     sleep 0.05
   done
-  virsh list --all --name | grep -q "^snapsim-$pid-" || fail "$what: no domain of $pid seen"
+  [ -n "$(domains_of $pid)" ] ||
+    fail "$what: no domain of $pid seen: $(cat "$work/signal.out")"
   local guard
   guard=$(pgrep -f -- "--guard-pid $pid\$")
   [ -n "$guard" ] || fail "$what: no cleanup guard for $pid"
@@ -97,15 +100,15 @@ interrupt() {
   local got=$?
   [ $got -eq "$expected" ] || fail "$what: exit $got, expected $expected"
   if [ "$what" = SIGINT ]; then
-    left=$(virsh list --all --name | grep "^snapsim-$pid-")
+    left=$(domains_of $pid)
     [ -z "$left" ] || fail "$what: End() did not remove $left"
     kill -CONT $guard
   fi
   for _ in $(seq 100); do  # the guard acts once snapsim is gone
-    virsh list --all --name | grep -q "^snapsim-$pid-" || break
+    [ -n "$(domains_of $pid)" ] || break
     sleep 0.1
   done
-  left=$(virsh list --all --name | grep "^snapsim-$pid-")
+  left=$(domains_of $pid)
   [ -z "$left" ] || fail "$what: domains left: $left"
   [ -z "$(ls "$images" | grep "^snapsim-$pid-")" ] || fail "$what: disk folder left"
   echo "$what: exit $got, no domain or disk folder of pid $pid left"
