@@ -27,12 +27,10 @@ struct FuzzFlags {
   bool coverage = false;
 };
 
-bool g_print_table = false;  // --coverage
-
 // The end of a campaign: coverage; for an interrupted one: its summary is printed; then the
 // signal's status.
-int Finish(const simulator::FuzzReport& report, int status) {
-  PrintCoverage(report.coverage, g_print_table);
+int Finish(const FuzzFlags& flags, const simulator::FuzzReport& report, int status) {
+  PrintCoverage(report.coverage, flags.coverage);
   const int signal = simulator::cleanup::Interrupted();
   if (signal == 0 || !report.interrupted) return status;
   fmt::print("interrupted after {} sequences\n", report.runs);
@@ -96,11 +94,11 @@ int Fuzz(FuzzFlags& flags) {
   }
   if (report.gave_up) {
     fmt::print("gave up after {} sequences held: too many ran into known findings\n", report.runs);
-    return Finish(report, kExitOk);
+    return Finish(flags, report, kExitOk);
   }
   if (!report.counterexample) {
     fmt::print("{} sequences held\n", report.runs);
-    return Finish(report, kExitOk);
+    return Finish(flags, report, kExitOk);
   }
   std::filesystem::create_directories(flags.out);
   const std::string path = fmt::format("{}/{}.yaml", flags.out, report.counterexample->name);
@@ -110,7 +108,7 @@ int Fuzz(FuzzFlags& flags) {
       "failed after {} sequences: {}\nshrunk to {} steps: {}\nreplay: snapsim run {} --backend "
       "{}\n",
       report.runs, report.failure, report.counterexample->steps.size(), path, path, flags.backend);
-  return Finish(report, kExitCheckFailed);
+  return Finish(flags, report, kExitCheckFailed);
 }
 
 void Register(CLI::App& app) {
@@ -134,10 +132,7 @@ void Register(CLI::App& app) {
                  "Off a terminal, a progress line at every tenth of the runs (on stderr)");
   fuzz->add_flag("--coverage", flags->coverage,
                  "Print how often each situation ran and the backend agreed");
-  fuzz->callback([flags] {
-    g_print_table = flags->coverage;
-    SetExitStatus(Fuzz(*flags));
-  });
+  fuzz->callback([flags] { SetExitStatus(Fuzz(*flags)); });
 }
 
 VerbRegistrar registrar(30, Register);

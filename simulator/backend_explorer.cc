@@ -253,7 +253,9 @@ class Explorer {
         plan.assign(path.begin(), path.end());
         continue;
       }
-      const model::Model before = model;
+      // The situation before the step, for coverage (no copy of the model on this path).
+      const std::string row = CoverageRow(model, g_.alphabet[action]);
+      const std::string coarse_row = CoarseCoverageRow(model, g_.alphabet[action]);
       const Status want = model.Apply(g_.alphabet[action]);
       const int16_t error = ErrorCode(want);
       walk.steps.push_back(StepOf(g_, action, error));
@@ -268,7 +270,7 @@ class Explorer {
       const int n = static_cast<int>(walk.steps.size());
       auto divergence = CompareStep(walk, n, g_.alphabet[action], backend_.name(), answers);
       MarkTested(node, action);
-      report_.coverage.Record(before, g_.alphabet[action], !divergence.has_value());
+      report_.coverage.Record(row, coarse_row, !divergence.has_value());
       if (divergence) {
         suspect = Suspect{walk.steps, node, action, error, std::move(*divergence)};
         break;

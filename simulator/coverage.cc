@@ -73,10 +73,14 @@ std::string CoarseCoverageRow(const model::Model& before, const scenario::Action
 }
 
 void Coverage::Record(const model::Model& before, const scenario::Action& action, bool agreed) {
-  CoverageCount& count = rows_[CoverageRow(before, action)];
+  Record(CoverageRow(before, action), CoarseCoverageRow(before, action), agreed);
+}
+
+void Coverage::Record(const std::string& row, const std::string& coarse_row, bool agreed) {
+  CoverageCount& count = rows_[row];
   ++count.ran;
   count.agreed += agreed;
-  coarse_.insert(CoarseCoverageRow(before, action));
+  coarse_.insert(coarse_row);
 }
 
 std::string Coverage::Table() const {

@@ -35,6 +35,8 @@ std::string CoarseCoverageRow(const model::Model& before, const scenario::Action
 class Coverage {
  public:
   void Record(const model::Model& before, const scenario::Action& action, bool agreed);
+  // The same with the rows already computed (from the state before the step).
+  void Record(const std::string& row, const std::string& coarse_row, bool agreed);
   const std::map<std::string, CoverageCount>& rows() const { return rows_; }
   const std::set<std::string>& coarse_rows() const { return coarse_; }
   // "      ran   agreed  row" lines, rows in order; rows where the backend disagreed
