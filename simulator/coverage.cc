@@ -47,22 +47,29 @@ bool Exists(const model::Model& before, const std::string& name) {
 
 std::string Row(const model::Model& before, const scenario::Action& action, bool options) {
   const std::string state(PowerStateName(before.state()));
+  const std::string operation =
+      options ? OperationText(action) : std::string(scenario::ActionName(action));
   if (const auto* c = std::get_if<scenario::Create>(&action)) {
-    return fmt::format("{} | {} | {}", options ? Options("create", *c) : "create", state,
+    return fmt::format("{} | {} | {}", operation, state,
                        Exists(before, c->name) ? "name exists" : "new name");
   }
   if (const auto* d = std::get_if<scenario::Delete>(&action)) {
-    return fmt::format("{} | {} | {}", options ? Options("delete", *d) : "delete", state,
-                       Position(before, d->name));
+    return fmt::format("{} | {} | {}", operation, state, Position(before, d->name));
   }
   if (const auto* r = std::get_if<scenario::Revert>(&action)) {
-    return fmt::format("{} | {} | {}", options ? Options("revert", *r) : "revert", state,
-                       Position(before, r->name));
+    return fmt::format("{} | {} | {}", operation, state, Position(before, r->name));
   }
-  return fmt::format("{} | {}", scenario::ActionName(action), state);
+  return fmt::format("{} | {}", operation, state);
 }
 
 }  // namespace
+
+std::string OperationText(const scenario::Action& action) {
+  if (const auto* c = std::get_if<scenario::Create>(&action)) return Options("create", *c);
+  if (const auto* d = std::get_if<scenario::Delete>(&action)) return Options("delete", *d);
+  if (const auto* r = std::get_if<scenario::Revert>(&action)) return Options("revert", *r);
+  return std::string(scenario::ActionName(action));
+}
 
 std::string CoverageRow(const model::Model& before, const scenario::Action& action) {
   return Row(before, action, true);

@@ -27,6 +27,10 @@ struct CoverageCount {
   uint64_t agreed = 0;
 };
 
+// The operation with its options as its YAML item shows them, without the name:
+// "create", "delete: {children: true}", "start".
+std::string OperationText(const scenario::Action& action);
+
 // The row of `action` in the state `before`, with its options; and without them
 // ("delete | running | current"), the row a profile's reachability is stated in.
 std::string CoverageRow(const model::Model& before, const scenario::Action& action);
