@@ -184,6 +184,16 @@ int DiskSet::PointOffActiveChain(NodeId id) const {
   return -1;
 }
 
+int DiskSet::ChainAtLeast(size_t layers) const {
+  for (size_t i = 0; i < disks_.size(); ++i) {
+    const Disk& disk = disks_[i];
+    size_t depth = 0;
+    for (int l = disk.active; l >= 0; l = disk.layers[l].backing) ++depth;
+    if (depth >= layers) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 int DiskSet::TableOutsideActiveImage(NodeId id) const {
   // A table is kept beside the active table of the image it was taken in, on the same
   // backing; a revert into a frozen image clones that image on the same backing too.

@@ -58,6 +58,9 @@ class DiskSet {
   int PointOffActiveChain(NodeId id) const;
   // ... internal snapshot `id`'s table is not in the image the domain uses now.
   int TableOutsideActiveImage(NodeId id) const;
+  // The first disk whose active image's backing chain (the active image, its backing
+  // file, that file's backing file, ...) already holds `layers` images, or -1.
+  int ChainAtLeast(size_t layers) const;
 
   const merge::ExtentMap& Current(int disk) const { return *disks_[disk].current; }
   // Snapshot `id`'s view of `disk` (a snapshot that exists).
