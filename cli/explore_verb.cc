@@ -31,6 +31,7 @@ struct ExploreArgs {
   std::string backend, known, out = "build/explore";
   uint64_t max_ops = 0;
   bool coverage = false;
+  bool every_flag = false;
 };
 
 void PrintGroups(const ExploreArgs& args, const simulator::BackendExploreReport& report) {
@@ -61,6 +62,7 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
   options.model.depth = args.depth;
   options.model.names = args.names;
   options.max_ops = args.max_ops;
+  options.every_flag = args.every_flag;
   if (!args.known.empty()) {
     auto known = simulator::LoadKnownFindings(args.known, args.backend);
     if (!known.ok()) {
@@ -69,11 +71,16 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
     }
     options.known = std::move(*known);
   }
-  fmt::print("explore {} on {}: depth {}, {} names{}\n", args.hypervisor, args.backend, args.depth,
-             args.names,
+  fmt::print("explore {} on {}: depth {}, {} names{}{}\n", args.hypervisor, args.backend,
+             args.depth, args.names, args.every_flag ? ", every flag" : "",
              args.max_ops > 0 ? fmt::format(", at most {} backend operations", args.max_ops) : "");
   std::fflush(stdout);
   ProgressLine progress("transitions", 0, /*verbose=*/false);
+  options.on_graph = [&](uint64_t states, uint64_t transitions) {
+    progress.Clear();
+    fmt::print("model graph: {} states, {} transitions to check\n", states, transitions);
+    std::fflush(stdout);
+  };
   options.on_progress = [&](uint64_t checked, uint64_t total, uint64_t ops) {
     progress.Update(checked, fmt::format("of {}, {} backend operations", total, ops));
   };
@@ -184,6 +191,9 @@ void Register(CLI::App& app) {
                       "With --backend: stop after this many backend operations");
   explore->add_option("--out", args->out,
                       "With --backend: folder for the shortest scenarios (default build/explore)");
+  explore->add_flag("--every-flag", args->every_flag,
+                    "With --backend: every flag combination the format accepts, not only the "
+                    "profile's own");
   explore->add_flag("--coverage", args->coverage,
                     "With --backend: print how often each situation ran and the backend agreed");
   explore->callback([args] { SetExitStatus(RunExplore(*args)); });

@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "model/model.h"
+#include "simulator/explore_alphabet.h"
 #include "simulator/runner.h"
 
 namespace snapsim::simulator {
@@ -395,7 +396,9 @@ BackendExploreReport ExploreBackend(const BackendExploreOptions& options,
   // Only what the backend can send is explored (qemu-img gets no `start`), asked of the
   // backend itself as the fuzzer does.
   std::vector<scenario::Action> alphabet;
-  for (const scenario::Action& action : model::ExploreAlphabet(options.model)) {
+  for (const scenario::Action& action : options.every_flag
+                                            ? EveryFlagAlphabet(options.model)
+                                            : model::ExploreAlphabet(options.model)) {
     scenario::Scenario one = model::PathScenario(options.model, {{action, std::nullopt, {}}}, "");
     if (auto reason = backend.CannotRun(one)) {
       report.refused_actions.push_back(fmt::format("{}: {}", ActionText(one, action), *reason));
@@ -404,7 +407,9 @@ BackendExploreReport ExploreBackend(const BackendExploreOptions& options,
     }
   }
   if (alphabet.empty()) return report;
-  Explorer(options, backend, BuildGraph(options.model, std::move(alphabet)), report).Run();
+  StateGraph graph = BuildGraph(options.model, std::move(alphabet));
+  if (options.on_graph) options.on_graph(graph.nodes.size(), graph.target.size());
+  Explorer(options, backend, std::move(graph), report).Run();
   return report;
 }
 
