@@ -79,6 +79,42 @@ std::string CoarseCoverageRow(const model::Model& before, const scenario::Action
   return Row(before, action, false);
 }
 
+std::vector<std::string> BranchShapes(const model::Model& before, const scenario::Action& action,
+                                      bool ok, bool metadata_deleted) {
+  std::vector<std::string> shapes;
+  if (!ok) return shapes;
+  const auto snapshots = before.Snapshots();
+  auto serial_of = [&](const std::string& name) -> uint64_t {
+    for (const auto& s : snapshots) {
+      if (s.name == name) return s.serial;
+    }
+    return 0;
+  };
+  auto below = [&](uint64_t serial, auto&& external_below) -> bool {
+    for (const auto& s : snapshots) {
+      if (s.parent_serial == serial && (s.external || external_below(s.serial, external_below))) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (const auto* r = std::get_if<scenario::Revert>(&action)) {
+    const uint64_t serial = serial_of(r->name);
+    if (serial != 0 && below(serial, below))
+      shapes.push_back("shape: revert below an external snapshot");
+  }
+  if (const auto* d = std::get_if<scenario::Delete>(&action)) {
+    const uint64_t serial = serial_of(d->name);
+    int children = 0;
+    for (const auto& s : snapshots) children += serial != 0 && s.parent_serial == serial;
+    if (children >= 2) shapes.push_back("shape: delete of a parent with several children");
+    if (metadata_deleted && !d->metadata_only) {
+      shapes.push_back("shape: delete after a metadata-only delete");
+    }
+  }
+  return shapes;
+}
+
 void Coverage::Record(const model::Model& before, const scenario::Action& action, bool agreed) {
   Record(CoverageRow(before, action), CoarseCoverageRow(before, action), agreed);
 }
@@ -95,6 +131,9 @@ std::string Coverage::Table() const {
   for (const auto& [row, count] : rows_) {
     text += fmt::format("{} {:>8} {:>8}  {}\n", count.agreed < count.ran ? '!' : ' ', count.ran,
                         count.agreed, row);
+  }
+  for (const auto& [shape, count] : shapes_) {
+    text += fmt::format("  {:>8} {:>8}  {}\n", count, "", shape);
   }
   return text;
 }
