@@ -51,6 +51,15 @@ model::Model FreshModel(const model::ExploreOptions& o) {
   return model::Model(o.profile, PowerState::kShutoff, {{"vda", o.disk_bytes}});
 }
 
+// Whether `steps` hold a metadata-only delete the model took (a branching shape's start).
+bool MetadataDeleted(const std::vector<scenario::Step>& steps) {
+  for (const scenario::Step& step : steps) {
+    const auto* d = std::get_if<scenario::Delete>(&step.action);
+    if (d && d->metadata_only && !step.error) return true;
+  }
+  return false;
+}
+
 uint64_t Hash(const std::string& text) { return XXH3_64bits(text.data(), text.size()); }
 
 StateGraph BuildGraph(const model::ExploreOptions& o, std::vector<scenario::Action> alphabet) {
@@ -257,7 +266,12 @@ class Explorer {
       // The situation before the step, for coverage (no copy of the model on this path).
       const std::string row = CoverageRow(model, g_.alphabet[action]);
       const std::string coarse_row = CoarseCoverageRow(model, g_.alphabet[action]);
+      const std::vector<std::string> shapes =
+          BranchShapes(model, g_.alphabet[action], /*ok=*/true, MetadataDeleted(walk.steps));
       const Status want = model.Apply(g_.alphabet[action]);
+      if (want.ok()) {
+        for (const std::string& shape : shapes) report_.coverage.RecordShape(shape);
+      }
       const int16_t error = ErrorCode(want);
       walk.steps.push_back(StepOf(g_, action, error));
       const Status got = backend_.Perform(g_.alphabet[action]);

@@ -82,7 +82,9 @@ std::string CoarseCoverageRow(const model::Model& before, const scenario::Action
 std::vector<std::string> BranchShapes(const model::Model& before, const scenario::Action& action,
                                       bool ok, bool metadata_deleted) {
   std::vector<std::string> shapes;
-  if (!ok) return shapes;
+  const bool revert_or_delete = std::holds_alternative<scenario::Revert>(action) ||
+                                std::holds_alternative<scenario::Delete>(action);
+  if (!ok || !revert_or_delete) return shapes;
   const auto snapshots = before.Snapshots();
   auto serial_of = [&](const std::string& name) -> uint64_t {
     for (const auto& s : snapshots) {

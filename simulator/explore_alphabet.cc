@@ -6,8 +6,8 @@ namespace snapsim::simulator {
 namespace {
 
 void AddCreates(const std::string& name, std::vector<scenario::Action>& out) {
-  for (auto memory : {scenario::MemoryMode::kAuto, scenario::MemoryMode::kNo,
-                      scenario::MemoryMode::kYes}) {
+  for (auto memory :
+       {scenario::MemoryMode::kAuto, scenario::MemoryMode::kNo, scenario::MemoryMode::kYes}) {
     for (int flags = 0; flags < 16; ++flags) {
       scenario::Create c{name};
       c.memory = memory;

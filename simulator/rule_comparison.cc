@@ -74,8 +74,7 @@ const TableComparison& Nearest(const std::vector<TableComparison>& comparisons) 
 std::vector<ExplainedDifference> ExplainDifferences(const LearnOptions& options,
                                                     const TableComparison& comparison,
                                                     const RuleTable& backend_table,
-                                                    const RuleTable& model_table,
-                                                    Backend& backend,
+                                                    const RuleTable& model_table, Backend& backend,
                                                     const std::vector<KnownFinding>& known) {
   LearnOptions o = options;
   o.header = comparison.profile;
@@ -85,8 +84,8 @@ std::vector<ExplainedDifference> ExplainDifferences(const LearnOptions& options,
     e.row = row;
     e.example = LearnScenario(o, ExampleOf(backend_table, model_table, row.situation));
     e.example.name = fmt::format("learn-{}-{}", backend.name(), explained.size() + 1);
-    e.example.description = fmt::format("Found by snapsim learn --backend {}: {}", backend.name(),
-                                        row.situation);
+    e.example.description =
+        fmt::format("Found by snapsim learn --backend {}: {}", backend.name(), row.situation);
     model::Model m(e.example);
     for (scenario::Step& step : e.example.steps) {
       const Status status = m.Apply(step.action);

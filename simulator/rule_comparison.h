@@ -42,8 +42,7 @@ struct ExplainedDifference {
 std::vector<ExplainedDifference> ExplainDifferences(const LearnOptions& options,
                                                     const TableComparison& comparison,
                                                     const RuleTable& backend_table,
-                                                    const RuleTable& model_table,
-                                                    Backend& backend,
+                                                    const RuleTable& model_table, Backend& backend,
                                                     const std::vector<KnownFinding>& known);
 
 }  // namespace snapsim::simulator

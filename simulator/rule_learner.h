@@ -64,7 +64,7 @@ struct RuleTable {
   std::vector<scenario::Action> alphabet;  // the operations sent
   uint64_t states = 0;
   uint64_t backend_ops = 0;
-  uint64_t nondeterministic = 0;  // replays that did not reach the state they replayed to
+  uint64_t nondeterministic = 0;      // replays that did not reach the state they replayed to
   std::vector<std::string> not_sent;  // alphabet entries the backend cannot send, with why
   bool interrupted = false;
   bool budget_spent = false;
