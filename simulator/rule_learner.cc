@@ -110,16 +110,17 @@ std::string Situation(const Knowledge& before, const scenario::Action& action) {
 std::string CurrentMove(const Knowledge& before, const Observation& after,
                         const scenario::Action& action) {
   if (after.current == before.seen.current) return "";
-  if (!after.current) return "current -> none";
   const ForestIndex forest(before.seen.forest);
   const auto target = TargetOf(action);
-  if (target && *after.current == *target) {
+  if (target && after.current == *target) {
     return std::holds_alternative<scenario::Create>(action) ? "current -> new"
                                                             : "current -> target";
   }
-  if (target && forest.Has(*target) && forest.parent.at(*target) == *after.current) {
+  // A root's parent is none: deleting a current root moves current to its parent too.
+  if (target && forest.Has(*target) && forest.parent.at(*target) == after.current.value_or("")) {
     return "current -> target's parent";
   }
+  if (!after.current) return "current -> none";
   if (before.seen.current && forest.Has(*before.seen.current) &&
       forest.parent.at(*before.seen.current) == *after.current) {
     return "current -> its parent";
