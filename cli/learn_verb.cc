@@ -1,4 +1,6 @@
-// snapsim learn --backend B [--hypervisor P] [--depth N] [--names N] [--max-ops N] [--known FILE] [--out DIR]
+// snapsim learn --backend B [--hypervisor P] [--every-flag] [--depth N] [--names N] [--max-ops N]
+// [--known FILE]
+// [--out DIR]
 //                [--profile P --disk-dir DIR (libvirt:URI)] [--quiet]
 // Explores B without assuming its profile, prints the rule table it behaves by, compares
 // it with the table of every profile of the model, names the nearest, and replays each
@@ -28,6 +30,7 @@ struct LearnArgs {
   int names = 2;
   uint64_t max_ops = 0;
   bool quiet = false;
+  bool every_flag = false;
 };
 
 // The hypervisor a scenario for `backend` names: the one profile it implements.
@@ -67,8 +70,8 @@ int PrintDifferences(const LearnArgs& args,
 int RunLearn(const LearnArgs& args) {
   auto backend_options = ParseBackendOptions(args.profile, args.disk_dir, {args.backend});
   if (!backend_options) return kExitBadInput;
-  auto factory = simulator::BackendFactory::ForName(args.backend,
-                                                    ForBackend(*backend_options, args.backend));
+  auto factory =
+      simulator::BackendFactory::ForName(args.backend, ForBackend(*backend_options, args.backend));
   if (!factory.ok()) {
     fmt::print(stderr, "snapsim: error: {}\n", factory.status().message());
     return ExitCodeFor(factory.status());
@@ -104,8 +107,9 @@ int RunLearn(const LearnArgs& args) {
   options.depth = args.depth;
   options.names = args.names;
   options.max_ops = args.max_ops;
-  fmt::print("learn {}: depth {}, {} names, {} operations (its scenarios name {})\n",
-             args.backend, args.depth, args.names, simulator::LearnAlphabet(options).size(),
+  options.every_flag = args.every_flag;
+  fmt::print("learn {}: depth {}, {} names, {} operations (its scenarios name {})\n", args.backend,
+             args.depth, args.names, simulator::LearnAlphabet(options).size(),
              ProfileName(*header));
   std::fflush(stdout);
   ProgressLine progress("states", 0, /*verbose=*/false);
@@ -126,13 +130,12 @@ int RunLearn(const LearnArgs& args) {
       fmt::print("  not sent ({}): {}\n", args.backend, refused);
     }
     if (!args.quiet) fmt::print("\n{}\n", table.Text());
-    fmt::print(
-        "states: {}  situations: {}  backend operations: {}  time: {:.1f} s{}{}\n", table.states,
-        table.rows.size(), table.backend_ops, seconds,
-        table.nondeterministic > 0
-            ? fmt::format("  replays that ended elsewhere: {}", table.nondeterministic)
-            : "",
-        table.budget_spent ? fmt::format("  (stopped at --max-ops {})", args.max_ops) : "");
+    fmt::print("states: {}  situations: {}  backend operations: {}  time: {:.1f} s{}{}\n",
+               table.states, table.rows.size(), table.backend_ops, seconds,
+               table.nondeterministic > 0
+                   ? fmt::format("  replays that ended elsewhere: {}", table.nondeterministic)
+                   : "",
+               table.budget_spent ? fmt::format("  (stopped at --max-ops {})", args.max_ops) : "");
     if (table.interrupted) {
       fmt::print("interrupted: the table holds what was learned\n");
       std::fflush(stdout);
@@ -148,8 +151,8 @@ int RunLearn(const LearnArgs& args) {
                nearest.differences.size(), nearest.agreeing + nearest.differences.size());
     std::fflush(stdout);
     const size_t index = &nearest - comparisons.data();
-    explained = simulator::ExplainDifferences(options, nearest, table, models[index], *backend,
-                                              known);
+    explained =
+        simulator::ExplainDifferences(options, nearest, table, models[index], *backend, known);
   } catch (const simulator::BackendFailure& failure) {
     progress.Clear();
     fmt::print(stderr, "snapsim: backend failure: {}\n", failure.what());
@@ -182,6 +185,8 @@ void Register(CLI::App& app) {
                     "libvirt:URI: the hypervisor its scenarios name (esx, qemu, vbox, test)");
   learn->add_option("--disk-dir", args->disk_dir, "libvirt:URI: folder for the qcow2 disks");
   learn->add_flag("--quiet", args->quiet, "Leave out the learned table itself");
+  learn->add_flag("--every-flag", args->every_flag,
+                  "Every flag combination the format accepts, not the profiles' own sets");
   learn->callback([args] { SetExitStatus(RunLearn(*args)); });
 }
 

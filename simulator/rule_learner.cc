@@ -8,6 +8,7 @@
 
 #include "simulator/coverage.h"
 #include "simulator/divergence.h"
+#include "simulator/explore_alphabet.h"
 #include "simulator/model_backend.h"
 
 namespace snapsim::simulator {
@@ -355,6 +356,13 @@ std::string RuleTable::EffectsOf(const std::string& situation) const {
 }
 
 std::vector<scenario::Action> LearnAlphabet(const LearnOptions& options) {
+  if (options.every_flag) {
+    model::ExploreOptions o;
+    o.names = options.names;
+    o.disk_bytes = options.disk_bytes;
+    o.write_bytes = options.write_bytes;
+    return EveryFlagAlphabet(o);
+  }
   std::vector<scenario::Action> alphabet;
   std::set<std::string> seen;
   for (Profile profile : kAllProfiles) {

@@ -44,7 +44,8 @@ struct LearnOptions {
   int names = 2;                    // snapshot names a, b, ...
   uint64_t disk_bytes = 1 << 20;
   uint64_t write_bytes = 64 << 10;
-  uint64_t max_ops = 0;  // backend operations (domains begun + steps); 0: no bound
+  uint64_t max_ops = 0;     // backend operations (domains begun + steps); 0: no bound
+  bool every_flag = false;  // every flag combination (explore_alphabet.h) for each name
   std::function<void(uint64_t states, uint64_t ops)> on_progress;  // display only
   std::function<bool()> stop;  // asked between operations; true ends the search
 };
@@ -75,7 +76,8 @@ struct RuleTable {
   std::string EffectsOf(const std::string& situation) const;
 };
 
-// The alphabet learned with: every profile's explore alphabet, each operation once.
+// The alphabet learned with: every profile's explore alphabet, each operation once, or
+// with `every_flag` every combination the format accepts.
 std::vector<scenario::Action> LearnAlphabet(const LearnOptions& options);
 
 // The scenario (header, disk, `steps`) the learner replays; no `error:` is set.
