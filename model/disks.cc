@@ -193,14 +193,34 @@ int DiskSet::PointOffActiveChain(NodeId id) const {
   return -1;
 }
 
+size_t DiskSet::ChainDepth(const Disk& disk) const {
+  size_t depth = 0;
+  for (int l = disk.active; l >= 0; l = disk.layers[l].backing) ++depth;
+  return depth;
+}
+
 int DiskSet::ChainAtLeast(size_t layers) const {
   for (size_t i = 0; i < disks_.size(); ++i) {
-    const Disk& disk = disks_[i];
-    size_t depth = 0;
-    for (int l = disk.active; l >= 0; l = disk.layers[l].backing) ++depth;
-    if (depth >= layers) return static_cast<int>(i);
+    if (ChainDepth(disks_[i]) >= layers) return static_cast<int>(i);
   }
   return -1;
+}
+
+int DiskSet::KnownChainAtLeast(size_t layers) const {
+  for (size_t i = 0; i < disks_.size(); ++i) {
+    if (std::min(disks_[i].known_chain, ChainDepth(disks_[i])) >= layers) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+void DiskSet::ProbeChains() {
+  for (Disk& disk : disks_) disk.known_chain = ChainDepth(disk);
+}
+
+void DiskSet::ForgetChains() {
+  for (Disk& disk : disks_) disk.known_chain = 1;
 }
 
 int DiskSet::TableOutsideActiveImage(NodeId id) const {

@@ -61,6 +61,12 @@ class DiskSet {
   // The first disk whose active image's backing chain (the active image, its backing
   // file, that file's backing file, ...) already holds `layers` images, or -1.
   int ChainAtLeast(size_t layers) const;
+  // The same for the chain libvirt's definition knows of (decision 30): the whole chain
+  // once the domain has run on it or took an overlay running (ProbeChains), none below
+  // an overlay made offline (ForgetChains), never more than there is.
+  int KnownChainAtLeast(size_t layers) const;
+  void ProbeChains();
+  void ForgetChains();
 
   const merge::ExtentMap& Current(int disk) const { return *disks_[disk].current; }
   // Snapshot `id`'s view of `disk` (a snapshot that exists).
@@ -103,11 +109,13 @@ class DiskSet {
     uint32_t next_file = 2;
     std::vector<uint32_t> taken_in;
     std::vector<uint32_t> overlay_file;
+    size_t known_chain = 1;        // images of the active chain libvirt's definition knows of
     std::vector<int> free_layers;  // dead slots, reused LIFO
   };
 
   int NewLayer(Disk& disk, Kind kind, int backing, MapPtr content);
   void CommitFile(Disk& disk, NodeId id);
+  size_t ChainDepth(const Disk& disk) const;
   void RemoveLayer(Disk& disk, int layer);
   void PruneAnonymous(Disk& disk, int layer);
   void ReleasePoint(Disk& disk, int layer);

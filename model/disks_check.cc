@@ -101,7 +101,8 @@ void DiskSet::AppendCanonical(const std::vector<NodeId>& order, std::string* out
       auto name = [&](uint32_t f) {
         return f == 0 ? 0 : file.emplace(f, static_cast<int>(file.size()) + 1).first->second;
       };
-      fmt::format_to(std::back_inserter(*out), "\n files a{}", name(disk.active_file));
+      fmt::format_to(std::back_inserter(*out), "\n files a{} k{}", name(disk.active_file),
+                     std::min(disk.known_chain, ChainDepth(disk)));
       for (NodeId id : order) {
         fmt::format_to(std::back_inserter(*out), " {}/{}", name(disk.taken_in[id]),
                        name(disk.overlay_file[id]));

@@ -30,6 +30,7 @@ struct Model::Impl {
   PowerMachine machine;
 
   Status ApplyDiscard(const scenario::Delete& d);
+  void NoteChains(const scenario::Action& action, bool was_active, bool active);
   Status CheckWrite(const scenario::Write& w) const;
 };
 
@@ -83,7 +84,26 @@ Status Model::Apply(const scenario::Action& action) {
   if (const auto* w = std::get_if<scenario::Write>(&action)) {
     if (Status s = impl_->CheckWrite(*w); !s.ok()) return s;
   }
-  return Dispatch(impl_->machine, impl_->domain, action);
+  const bool was_active = state() != PowerState::kShutoff;
+  Status status = Dispatch(impl_->machine, impl_->domain, action);
+  if (status.ok()) impl_->NoteChains(action, was_active, state() != PowerState::kShutoff);
+  return status;
+}
+
+// What libvirt's definition knows of each disk's backing chain (decision 30): a domain
+// that boots probes it, an overlay made while running joins it, one made offline hides it.
+void Model::Impl::NoteChains(const scenario::Action& action, bool was_active, bool active) {
+  Domain& d = domain;
+  if (!was_active && active) d.disks.ProbeChains();
+  const auto* c = std::get_if<scenario::Create>(&action);
+  if (c == nullptr) return;
+  const NodeId made = d.forest.Find(c->name, d.profile);
+  if (made == kNoNode || d.forest.node(made).location != scenario::Location::kExternal) return;
+  if (was_active) {
+    d.disks.ProbeChains();
+  } else {
+    d.disks.ForgetChains();
+  }
 }
 
 Profile Model::profile() const { return impl_->domain.profile; }

@@ -30,6 +30,11 @@ class RulesHooks : public PowerHooks {
           verdict_ = Status::Error(
               *refusal, fmt::format("{} is not valid while the domain is {}",
                                     scenario::ActionName(action_), PowerStateName(state)));
+        } else if (int disk = ChainTooDeepToStart(op); disk >= 0) {
+          verdict_ = Status::Error(
+              ErrorClass::kInternalError,
+              fmt::format("backing store for disk '{}' is self-referential or too deeply nested",
+                          domain_.disks.specs()[disk].name));
         } else {
           verdict_ = Status::Ok();
         }
@@ -66,6 +71,13 @@ class RulesHooks : public PowerHooks {
   }
 
   const Status& verdict() const { return verdict_; }
+
+  // qemu: libvirt 9.0 probes each disk's backing chain as it starts the domain and gives
+  // up past 200 images (decision 30): the disk that is too deep, or -1.
+  int ChainTooDeepToStart(Operation op) const {
+    if (op != Operation::kStart || domain_.profile != Profile::kQemu) return -1;
+    return domain_.disks.ChainAtLeast(kQemuBackingChainLimit + 1);
+  }
   std::optional<PowerState> settle() const { return settle_; }
 
  private:

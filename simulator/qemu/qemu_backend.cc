@@ -99,6 +99,16 @@ Status QemuBackend::PerformStep(const scenario::Action& action) {
 
 Status QemuBackend::Start() {
   if (Active()) return Status::Error(ErrorClass::kOperationInvalid, "domain is already running");
+  // libvirt probes each backing chain as it starts the domain and gives up past 200 images
+  // (docs/model.md decision 30); QEMU itself would open the chain.
+  for (size_t i = 0; i < disks_.size(); ++i) {
+    if (ChainDepth(i) > kBackingChainLimit) {
+      return Status::Error(ErrorClass::kInternalError,
+                           fmt::format("backing store for disk '{}' is self-referential or too "
+                                       "deeply nested",
+                                       disks_[i].name));
+    }
+  }
   Launch(PowerState::kRunning, std::nullopt);
   return Status::Ok();
 }
@@ -128,6 +138,7 @@ Status QemuBackend::Shutdown() {
 }
 
 void QemuBackend::Launch(PowerState want, const std::optional<std::string>& loadvm) {
+  ProbeChains();  // libvirt probes each disk's backing chain as it starts the domain
   const std::string socket = dir_->File("qmp.sock");
   std::error_code ignored;
   std::filesystem::remove(socket, ignored);

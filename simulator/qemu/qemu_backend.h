@@ -56,6 +56,8 @@ class QemuBackend : public QemuImgBackend {
   Status RefuseXml(const scenario::Create& create) const override;
   Status RefuseBeforeMetadata(const scenario::Create& create) const override;
   Status RefuseCreate(const scenario::Create& create) const override;
+  Status RefuseChain() const override;
+  bool DomainActive() const override { return Active(); }
   Status RefuseDelete(const Snapshot& snapshot) const override;
   void CreateInternal(Snapshot& snapshot) override;
   void CreateExternal(Snapshot& snapshot) override;

@@ -94,6 +94,7 @@ void QemuImgBackend::Begin(const scenario::Scenario& scenario) {
     tools_->Create(file, disks_[i].size_bytes);
     active_.push_back(file);
     backing_[file] = std::nullopt;
+    known_chain_.push_back(1);
   }
 }
 
@@ -104,6 +105,7 @@ void QemuImgBackend::End() {
   disks_.clear();
   active_.clear();
   backing_.clear();
+  known_chain_.clear();
   snapshots_.clear();
   roots_.clear();
   current_.reset();
@@ -185,6 +187,9 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
                  fmt::format("domain moment {} already exists", create.name));
   }
   if (Status refused = RefuseCreate(create); !refused.ok()) return refused;
+  if (DiskOnlyFlag(create)) {
+    if (Status refused = RefuseChain(); !refused.ok()) return refused;
+  }
   Snapshot snapshot;
   snapshot.name = create.name;
   snapshot.parent = current_;
@@ -202,6 +207,38 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
   }
   snapshots_.emplace(create.name, std::move(snapshot));
   current_ = create.name;
+  // An overlay made running joins the chain libvirt knows; one made offline hides it.
+  if (DiskOnlyFlag(create)) {
+    if (DomainActive()) {
+      ProbeChains();
+    } else {
+      known_chain_.assign(disks_.size(), 1);
+    }
+  }
+  return Status::Ok();
+}
+
+size_t QemuImgBackend::ChainDepth(size_t disk) const {
+  size_t images = 0;
+  for (std::optional<std::string> f = active_[disk]; f; f = BackingOf(*f)) ++images;
+  return images;
+}
+
+void QemuImgBackend::ProbeChains() {
+  known_chain_.resize(disks_.size());
+  for (size_t i = 0; i < disks_.size(); ++i) known_chain_[i] = ChainDepth(i);
+}
+
+Status QemuImgBackend::RefuseChain() const {
+  for (size_t i = 0; i < disks_.size(); ++i) {
+    const size_t known = i < known_chain_.size() ? known_chain_[i] : 1;
+    if (std::min(known, ChainDepth(i)) >= kBackingChainLimit) {
+      return Error(ErrorClass::kOperationUnsupported,
+                   fmt::format("backing chains more than {} layers deep are not supported for "
+                               "disk '{}'",
+                               kBackingChainLimit, disks_[i].name));
+    }
+  }
   return Status::Ok();
 }
 

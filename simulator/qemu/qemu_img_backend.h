@@ -31,6 +31,9 @@
 
 namespace snapsim::simulator {
 
+// libvirt 9.0's limit on a disk's backing chain (qemuDomainStorageSourceValidateDepth).
+inline constexpr size_t kBackingChainLimit = 200;
+
 class QemuImgBackend : public Backend {
  public:
   // `dir_prefix`: the temporary folder's name prefix (subclasses name their own).
@@ -90,6 +93,13 @@ class QemuImgBackend : public Backend {
   virtual Status RefuseBeforeMetadata(const scenario::Create& create) const { return Status::Ok(); }
   // What libvirt refuses after the metadata checks; offline, nothing (quiesce is ignored).
   virtual Status RefuseCreate(const scenario::Create& create) const { return Status::Ok(); }
+  // libvirt's limit on a backing chain before an external snapshot (docs/model.md
+  // decision 30): offline it counts the chain its definition knows of.
+  virtual Status RefuseChain() const;
+  virtual bool DomainActive() const { return false; }
+  // Images in disk `disk`'s active chain, and what libvirt's definition knows of it.
+  size_t ChainDepth(size_t disk) const;
+  void ProbeChains();
   virtual void CreateInternal(Snapshot& snapshot);
   virtual void CreateExternal(Snapshot& snapshot);
   // What libvirt refuses before it looks at the delete's flags; offline, nothing.
@@ -111,6 +121,7 @@ class QemuImgBackend : public Backend {
   std::vector<scenario::DiskSpec> disks_;
   std::vector<std::string> active_;                            // per disk: the image written to
   std::map<std::string, std::optional<std::string>> backing_;  // image -> its backing image
+  std::vector<size_t> known_chain_;  // per disk: the images of its chain libvirt knows of
   std::map<std::string, Snapshot> snapshots_;
   std::vector<std::string> roots_;  // in creation order
   std::optional<std::string> current_;
