@@ -38,6 +38,17 @@ expect 2 "lint of a malformed file" -- "$snapsim" lint "$work/bad.yaml"
 expect 0 "lint of the corpus" -- "$snapsim" lint scenarios
 expect 2 "a missing path" -- "$snapsim" run "$work/nosuch.yaml"
 expect 2 "a folder without scenarios" -- "$snapsim" run "$work/empty"
+expect 2 "lint of a file with four mistakes" -- "$snapsim" lint scenario/testdata/lint/four_mistakes.yaml
+if [ "$("$snapsim" lint scenario/testdata/lint/four_mistakes.yaml 2>&1 | grep -c ': error: ')" -eq 4 ]; then
+  passed=$((passed + 1)); else echo "FAIL: lint did not report all four mistakes"; failures=$((failures + 1)); fi
+printf 'snapsim: 1\nhypervisor: esx\nsteps:\n  - create: A\n' >"$work/warned.yaml"
+expect 0 "lint of a file with a warning" -- "$snapsim" lint "$work/warned.yaml"
+expect 2 "lint --strict of a file with a warning" -- "$snapsim" lint --strict "$work/warned.yaml"
+mkdir "$work/yml"
+printf 'snapsim: 1\nhypervisor: esx\nsteps:\n  - create: A\n  - expect: {current: A}\n' >"$work/yml/ok.yml"
+expect 0 "a folder of .yml files" -- "$snapsim" run "$work/yml" --quiet
+cp "$work/bad.yaml" "$work/yml/bad.yml"
+expect 2 "lint finds a bad .yml file in a folder" -- "$snapsim" lint "$work/yml"
 expect 2 "an unknown backend" -- "$snapsim" run scenarios/esx --backend vmware
 expect 2 "a bad shard" -- "$snapsim" run scenarios/esx --shard 3/2
 expect 2 "an unknown verb" -- "$snapsim" frobnicate
