@@ -49,6 +49,17 @@ printf 'snapsim: 1\nhypervisor: esx\nsteps:\n  - create: A\n  - expect: {current
 expect 0 "a folder of .yml files" -- "$snapsim" run "$work/yml" --quiet
 cp "$work/bad.yaml" "$work/yml/bad.yml"
 expect 2 "lint finds a bad .yml file in a folder" -- "$snapsim" lint "$work/yml"
+expect 0 "record --check of the corpus" -- "$snapsim" record --check scenarios
+printf 'snapsim: 1\nhypervisor: esx\nsteps:\n  - create: A\n  - delete: B\n  - expect\n' >"$work/stale.yaml"
+cp "$work/stale.yaml" "$work/stale0.yaml"
+expect 1 "record --check of a file record would change" -- "$snapsim" record --check "$work/stale.yaml"
+if cmp -s "$work/stale.yaml" "$work/stale0.yaml"; then passed=$((passed + 1)); else
+  echo "FAIL: record --check changed the file"; failures=$((failures + 1)); fi
+expect 0 "record of that file" -- "$snapsim" record "$work/stale.yaml"
+expect 0 "run of the recorded file" -- "$snapsim" run "$work/stale.yaml" --quiet
+expect 0 "record --check of the recorded file" -- "$snapsim" record --check "$work/stale.yaml"
+expect 2 "record --trust-backend on the model" -- "$snapsim" record --trust-backend "$work/stale.yaml"
+expect 2 "record of a malformed file" -- "$snapsim" record "$work/bad.yaml"
 expect 2 "an unknown backend" -- "$snapsim" run scenarios/esx --backend vmware
 expect 2 "a bad shard" -- "$snapsim" run scenarios/esx --shard 3/2
 expect 2 "an unknown verb" -- "$snapsim" frobnicate

@@ -44,15 +44,15 @@ Json Truthy() { return Json{{"enum", {true, "true", "yes"}}}; }
 
 // The flags `a` and `b` are not both true.
 Json NotBoth(const char* a, const char* b) {
-  return Json{{"not",
-               {{"properties", {{a, Truthy()}, {b, Truthy()}}}, {"required", {a, b}}}}};
+  return Json{{"not", {{"properties", {{a, Truthy()}, {b, Truthy()}}}, {"required", {a, b}}}}};
 }
 
 Json Definitions() {
   Json defs;
   defs["name"] = Described(
-      Json{{"anyOf", {{{"type", "string"}, {"minLength", 1}, {"pattern", "^[^\\u0000-\\u001f\\u007f]+$"}},
-                      {{"type", "number"}}}}},
+      Json{{"anyOf",
+            {{{"type", "string"}, {"minLength", 1}, {"pattern", "^[^\\u0000-\\u001f\\u007f]+$"}},
+             {{"type", "number"}}}}},
       "a name: non-empty text without control characters");
   defs["flag"] = Described(Json{{"enum", {true, false, "true", "false", "yes", "no"}}},
                            "true, false, yes or no (default false)");
@@ -64,7 +64,9 @@ Json Definitions() {
   defs["fill"] = Described(
       Json{{"anyOf",
             {{{"type", "integer"}, {"minimum", 0}, {"maximum", 255}},
-             {{"type", "string"}, {"pattern", "^(0[xX]0*[0-9a-fA-F]{1,2}|0*([0-9]{1,2}|1[0-9]{2}|2[0-4][0-9]|25[0-5]))$"}}}}},
+             {{"type", "string"},
+              {"pattern",
+               "^(0[xX]0*[0-9a-fA-F]{1,2}|0*([0-9]{1,2}|1[0-9]{2}|2[0-4][0-9]|25[0-5]))$"}}}}},
       "every byte of the range: 0x00..0xFF or 0..255");
   defs["seed"] = Described(
       Json{{"anyOf",
@@ -76,14 +78,16 @@ Json Definitions() {
   for (ErrorClass c : AllErrorClasses()) errors.push_back(std::string(ErrorClassName(c)));
   defs["error"] = Described(Json{{"enum", errors}},
                             "the action must fail with this error class (any: with any)");
-  defs["no_arguments"] = Described(
-      Json{{"anyOf", {{{"type", "null"}}, {{"type", "object"}, {"maxProperties", 0}}}}},
-      "takes no arguments");
+  defs["no_arguments"] =
+      Described(Json{{"anyOf", {{{"type", "null"}}, {{"type", "object"}, {"maxProperties", 0}}}}},
+                "takes no arguments");
   Json content_one_of = {{{"required", {"fill"}}, {"not", {{"required", {"seed"}}}}},
                          {{"required", {"seed"}}, {"not", {{"required", {"fill"}}}}}};
-  Json range = Mapping(
-      {{"offset", Ref("size")}, {"length", Ref("size")}, {"fill", Ref("fill")}, {"seed", Ref("seed")}},
-      {"offset", "length"});
+  Json range = Mapping({{"offset", Ref("size")},
+                        {"length", Ref("size")},
+                        {"fill", Ref("fill")},
+                        {"seed", Ref("seed")}},
+                       {"offset", "length"});
   range["oneOf"] = content_one_of;
   defs["range"] = Described(range, "offset and length (multiples of 512) and fill or seed");
   Json write = Mapping({{"disk", Ref("name")},
@@ -96,14 +100,13 @@ Json Definitions() {
   defs["write"] = Described(write, "write bytes to a disk (default: the first disk)");
   defs["create"] = Described(
       Json{{"anyOf",
-            {Ref("name"),
-             Mapping({{"name", Ref("name")},
-                      {"memory", Json{{"enum", {"auto", "yes", "no", true, false}}}},
-                      {"location", Words({"internal", "external"})},
-                      {"disk-only", Ref("flag")},
-                      {"quiesce", Ref("flag")},
-                      {"halt", Ref("flag")}},
-                     {"name"})}}},
+            {Ref("name"), Mapping({{"name", Ref("name")},
+                                   {"memory", Json{{"enum", {"auto", "yes", "no", true, false}}}},
+                                   {"location", Words({"internal", "external"})},
+                                   {"disk-only", Ref("flag")},
+                                   {"quiesce", Ref("flag")},
+                                   {"halt", Ref("flag")}},
+                                  {"name"})}}},
       "create a snapshot: NAME, or {name, memory, location, disk-only, quiesce, halt}");
   Json del = Mapping({{"name", Ref("name")},
                       {"children", Ref("flag")},
@@ -112,29 +115,29 @@ Json Definitions() {
                       {"discard", Ref("flag")},
                       {"suppress-power-on", Ref("flag")}},
                      {"name"});
-  del["allOf"] = {NotBoth("discard", "children"),        NotBoth("discard", "children-only"),
-                  NotBoth("discard", "metadata-only"),   NotBoth("metadata-only", "children"),
+  del["allOf"] = {NotBoth("discard", "children"), NotBoth("discard", "children-only"),
+                  NotBoth("discard", "metadata-only"), NotBoth("metadata-only", "children"),
                   NotBoth("metadata-only", "children-only")};
   // suppress-power-on needs discard.
   del["allOf"].push_back(Json{
-      {"if", {{"properties", {{"suppress-power-on", Truthy()}}}, {"required", {"suppress-power-on"}}}},
+      {"if",
+       {{"properties", {{"suppress-power-on", Truthy()}}}, {"required", {"suppress-power-on"}}}},
       {"then", {{"properties", {{"discard", Truthy()}}}, {"required", {"discard"}}}}});
   defs["delete"] = Described(Json{{"anyOf", {Ref("name"), del}}},
                              "delete a snapshot: NAME, or {name, children, children-only, "
                              "metadata-only, discard, suppress-power-on}");
-  defs["revert"] = Described(
-      Json{{"anyOf",
-            {Ref("name"), Mapping({{"name", Ref("name")},
-                                   {"running", Ref("flag")},
-                                   {"paused", Ref("flag")},
-                                   {"force", Ref("flag")},
-                                   {"suppress-power-on", Ref("flag")}},
-                                  {"name"})}}},
-      "revert to a snapshot: NAME, or {name, running, paused, force, suppress-power-on}");
+  defs["revert"] =
+      Described(Json{{"anyOf",
+                      {Ref("name"), Mapping({{"name", Ref("name")},
+                                             {"running", Ref("flag")},
+                                             {"paused", Ref("flag")},
+                                             {"force", Ref("flag")},
+                                             {"suppress-power-on", Ref("flag")}},
+                                            {"name"})}}},
+                "revert to a snapshot: NAME, or {name, running, paused, force, suppress-power-on}");
   defs["tree"] = Described(
       Json{{"anyOf",
-            {{{"type", "null"}},
-             {{"type", "object"}, {"additionalProperties", Ref("tree")}}}}},
+            {{{"type", "null"}}, {{"type", "object"}, {"additionalProperties", Ref("tree")}}}}},
       "the whole snapshot forest as nested mappings; {} or nothing is a leaf");
   defs["disk_check"] = Described(
       Json{{"anyOf",
@@ -147,14 +150,14 @@ Json Definitions() {
              Mapping({{"state", Ref("power_state")},
                       {"current", Json{{"anyOf", {{{"type", "null"}}, Ref("name")}}}},
                       {"tree", Ref("tree")},
-                      {"disk", Json{{"type", "object"}, {"additionalProperties", Ref("disk_check")}}}})}}},
+                      {"disk",
+                       Json{{"type", "object"}, {"additionalProperties", Ref("disk_check")}}}})}}},
       "checks: state, current (null for none), tree, disk; only the keys given are checked");
   // A step: a bare word, or one action key and (but for expect) error.
   Json step_forms = Json::array();
   step_forms.push_back(Words({"start", "shutdown", "pause", "resume", "expect"}));
   for (const char* power : {"start", "shutdown", "pause", "resume"}) {
-    step_forms.push_back(
-        Mapping({{power, Ref("no_arguments")}, {"error", Ref("error")}}, {power}));
+    step_forms.push_back(Mapping({{power, Ref("no_arguments")}, {"error", Ref("error")}}, {power}));
   }
   for (const char* action : {"write", "create", "delete", "revert"}) {
     step_forms.push_back(Mapping({{action, Ref(action)}, {"error", Ref("error")}}, {action}));
@@ -184,10 +187,11 @@ std::string ScenarioJsonSchema() {
        {"hypervisor", Described(Json{{"enum", profiles}}, "the rules profile")},
        {"tags", Described(Json{{"type", "array"}, {"items", Ref("name")}}, "a list of words")},
        {"domain",
-        Described(Mapping({{"state", Ref("power_state")},
-                           {"disks", Json{{"type", "array"}, {"minItems", 1}, {"items", Ref("disk")}}}}),
-                  "the power state before the first step (default shutoff) and the disks "
-                  "(default: one disk vda of 64MiB)")},
+        Described(
+            Mapping({{"state", Ref("power_state")},
+                     {"disks", Json{{"type", "array"}, {"minItems", 1}, {"items", Ref("disk")}}}}),
+            "the power state before the first step (default shutoff) and the disks "
+            "(default: one disk vda of 64MiB)")},
        {"steps", Described(Json{{"type", "array"}, {"minItems", 1}, {"items", Ref("step")}},
                            "a non-empty list of steps")}},
       {"snapsim", "hypervisor", "steps"});
