@@ -99,8 +99,7 @@ Result<FileOutcome> RecordFile(const std::string& path, const RecordArgs& args,
     }
   }
   for (const simulator::RecordChange& change : written->changes) {
-    fmt::print("{}:{}: {}{}\n", path, change.line, args.check ? "would record " : "",
-               change.what);
+    fmt::print("{}:{}: {}{}\n", path, change.line, args.check ? "would record " : "", change.what);
   }
   if (written->changes.empty()) return FileOutcome::kUnchanged;
   if (!args.check && !WriteText(path, written->text)) {
@@ -139,9 +138,8 @@ int Record(const RecordArgs& args) {
     unchanged += *outcome == FileOutcome::kUnchanged;
     skipped += *outcome == FileOutcome::kSkipped;
   }
-  fmt::print("{} {}, {} already current{}\n", changed,
-             args.check ? "would change" : "recorded", unchanged,
-             skipped > 0 ? fmt::format(", {} skipped", skipped) : "");
+  fmt::print("{} {}, {} already current{}\n", changed, args.check ? "would change" : "recorded",
+             unchanged, skipped > 0 ? fmt::format(", {} skipped", skipped) : "");
   if (skipped > 0 && changed == 0 && unchanged == 0) return kExitBackendUnavailable;
   if (diverged || (args.check && changed > 0)) return kExitCheckFailed;
   return kExitOk;

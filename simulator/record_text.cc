@@ -45,9 +45,8 @@ struct Span {
 };
 
 Status Unsupported(const scenario::Scenario& scenario, int line, std::string_view why) {
-  return Status::Failure(Fault::kBadInput,
-                         fmt::format("{}:{}: record cannot edit this step: {}", scenario.path,
-                                     line, why));
+  return Status::Failure(Fault::kBadInput, fmt::format("{}:{}: record cannot edit this step: {}",
+                                                       scenario.path, line, why));
 }
 
 // The spans of every step, or kBadInput for a layout record does not edit.
@@ -162,9 +161,9 @@ Result<RecordedText> WriteRecording(const std::string& text, const scenario::Sce
       continue;
     }
     if (!OutcomeAsWritten(step, record.outcome)) {
-      out.changes.push_back({step.where.line, fmt::format("{}: error: {} -> {}", label,
-                                                          WrittenWord(step),
-                                                          OutcomeWord(record.outcome))});
+      out.changes.push_back(
+          {step.where.line, fmt::format("{}: error: {} -> {}", label, WrittenWord(step),
+                                        OutcomeWord(record.outcome))});
       // `error:` on a line of its own at the action's column.
       std::optional<size_t> error_line;
       for (size_t l = 1; l < body.size(); ++l) {
@@ -196,13 +195,14 @@ Result<RecordedText> WriteRecording(const std::string& text, const scenario::Sce
         body.push_back(error_text);
       }
     }
-    const bool expect_follows = i + 1 < scenario.steps.size() &&
-                                std::holds_alternative<scenario::Expect>(
-                                    scenario.steps[i + 1].action);
+    const bool expect_follows =
+        i + 1 < scenario.steps.size() &&
+        std::holds_alternative<scenario::Expect>(scenario.steps[i + 1].action);
     if ((options.every_step || MarkedForRecord(lines[span.first])) && !expect_follows) {
       after[i] = ExpectLines(scenario, record.full, dash);
       out.changes.push_back(
-          {step.where.line, fmt::format("{}: an expect with every check inserted after it", label)});
+          {step.where.line,
+           fmt::format("{}: an expect with every check inserted after it", label)});
     }
   }
   std::vector<std::string> result;

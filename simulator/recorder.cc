@@ -42,20 +42,19 @@ std::vector<scenario::RangeCheck> WholeDisk(const model::Model& model,
   uint64_t at = 0;
   for (const merge::Extent& extent : model.CurrentView(disk.name).extents()) {
     add(at, extent.offset - at, scenario::Fill{0});
-    std::visit(Overloaded{
-                   [&](const merge::ZeroSource&) {
-                     add(extent.offset, extent.length, scenario::Fill{0});
-                   },
-                   [&](const merge::FillSource& fill) {
-                     add(extent.offset, extent.length, scenario::Fill{fill.byte});
-                   },
-                   [&](const merge::SeedSource& seed) {
-                     add(extent.offset, extent.length, scenario::Seed{seed.seed});
-                   },
-                   // The model's views hold only what scenario writes put there.
-                   [&](const merge::ImageSource&) {},
-               },
-               extent.source);
+    std::visit(
+        Overloaded{
+            [&](const merge::ZeroSource&) { add(extent.offset, extent.length, scenario::Fill{0}); },
+            [&](const merge::FillSource& fill) {
+              add(extent.offset, extent.length, scenario::Fill{fill.byte});
+            },
+            [&](const merge::SeedSource& seed) {
+              add(extent.offset, extent.length, scenario::Seed{seed.seed});
+            },
+            // The model's views hold only what scenario writes put there.
+            [&](const merge::ImageSource&) {},
+        },
+        extent.source);
     at = extent.end();
   }
   add(at, end - at, scenario::Fill{0});
@@ -122,9 +121,8 @@ Recording RecordSteps(const scenario::Scenario& scenario, Backend* backend,
         StepAnswers answers{record.outcome, got, [&] { return model.Observe(); },
                             [&] { return backend->Observe(); }};
         if (auto divergence = CompareStep(scenario, n, step.action, backend->name(), answers)) {
-          recording.divergences.push_back(
-              fmt::format("{}:{}: {}", scenario.path, step.where.line,
-                          FormatDivergence(*divergence)));
+          recording.divergences.push_back(fmt::format("{}:{}: {}", scenario.path, step.where.line,
+                                                      FormatDivergence(*divergence)));
           if (options.trust_backend) record.outcome = got;
         }
       }

@@ -26,9 +26,9 @@ namespace snapsim::simulator {
 
 // What one step gave.
 struct StepRecord {
-  Status outcome;                  // actions: ok or the error class
-  Observation observation;         // after the step
-  scenario::Expect full;           // every check after the step (disks from the model)
+  Status outcome;                    // actions: ok or the error class
+  Observation observation;           // after the step
+  scenario::Expect full;             // every check after the step (disks from the model)
   std::optional<bool> expect_holds;  // expect steps: did its checks hold
   // expect steps whose checks do not hold: the same keys, filled in from the observation.
   scenario::Expect refreshed;
@@ -53,7 +53,7 @@ Recording RecordSteps(const scenario::Scenario& scenario, Backend* backend,
 
 // One change record makes, for --check and the summary.
 struct RecordChange {
-  int line = 0;  // in the original text
+  int line = 0;      // in the original text
   std::string what;  // "step 4 (delete: A): error: none -> no-domain-snapshot"
 };
 

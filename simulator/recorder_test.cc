@@ -16,6 +16,7 @@
 #include "scenario/writer.h"
 #include "simulator/model_backend.h"
 #include "simulator/runner.h"
+#include "simulator/testing/fault_injecting_backend.h"
 
 namespace snapsim::simulator {
 namespace {
@@ -144,17 +145,50 @@ TEST(Record, MarkedStepsAndEveryStepGetAFullExpect) {
   const std::string text =
       "snapsim: 1\nhypervisor: test\nsteps:\n  - start   # record\n  - create: A\n";
   RecordedText marked = MustRecord(text, "case.yaml");
-  EXPECT_EQ(marked.text, "snapsim: 1\nhypervisor: test\nsteps:\n  - start   # record\n"
-                         "  - expect:\n      state: running\n      current: null\n"
-                         "      tree: {}\n      disk:\n        vda:\n"
-                         "          - {offset: 0, length: 64MiB, fill: 0x00}\n"
-                         "  - create: A\n");
+  EXPECT_EQ(marked.text,
+            "snapsim: 1\nhypervisor: test\nsteps:\n  - start   # record\n"
+            "  - expect:\n      state: running\n      current: null\n"
+            "      tree: {}\n      disk:\n        vda:\n"
+            "          - {offset: 0, length: 64MiB, fill: 0x00}\n"
+            "  - create: A\n");
   RecordOptions every;
   every.every_step = true;
   RecordedText all = MustRecord(text, "case.yaml", every);
   EXPECT_EQ(all.changes.size(), 2u) << Changes(all);
   EXPECT_NE(all.text.find("      current: A\n      tree: {A: {}}\n"), std::string::npos)
       << all.text;
+}
+
+// A backend that diverges: said so, and the model's view is recorded unless the backend
+// is trusted.
+TEST(Record, OnADivergingBackendRecordsTheModelsViewUnlessTrusted) {
+  const std::string text = R"(snapsim: 1
+hypervisor: test
+steps:
+  - create: A
+  - create: B
+  - delete: B
+  - expect: {current: A}
+)";
+  scenario::Scenario s = MustLoad(text, "case.yaml");
+  // Deleting the current B makes its parent A current; this backend forgets that.
+  testing::ForgetsCurrentOnDelete backend;
+  Recording on_model = RecordSteps(s, &backend, {});
+  RecordOptions trust;
+  trust.trust_backend = true;
+  Recording trusted = RecordSteps(s, &backend, trust);
+  ASSERT_EQ(on_model.divergences.size(), 1u);
+  EXPECT_NE(on_model.divergences[0].find("case.yaml:6: step 3 (delete: B): forgets-current: "
+                                         "expected model: "),
+            std::string::npos)
+      << on_model.divergences[0];
+  EXPECT_EQ(trusted.divergences, on_model.divergences);
+  EXPECT_NE(on_model.steps[2].observation.current, trusted.steps[2].observation.current);
+  auto model_text = WriteRecording(text, s, on_model, {});
+  auto trusted_text = WriteRecording(text, s, trusted, trust);
+  ASSERT_TRUE(model_text.ok() && trusted_text.ok());
+  EXPECT_NE(model_text->text, trusted_text->text);
+  EXPECT_NE(trusted_text->text.find("current: null"), std::string::npos) << trusted_text->text;
 }
 
 TEST(Record, RefusesLayoutsItCannotEdit) {
