@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The snapsim command's exit statuses (spec/cli.md), checked on the real binary.
+# The snapsim command's exit statuses (docs/cli.md), checked on the real binary.
 # Usage: cli_exit_codes.sh SNAPSIM   (run from the repository root)
 set -u
 snapsim="$1"

@@ -1,5 +1,5 @@
 #pragma once
-// The scenario loader: YAML text -> Scenario, following spec/scenario-format.md.
+// The scenario loader: YAML text -> Scenario, following docs/scenario-format.md.
 // Every rejection names the offending key or value as FILE:LINE:COLUMN.
 
 #include <string>
