@@ -33,6 +33,7 @@ int Lint(const LintOptions& options) {
   size_t bad = 0;
   size_t errors = 0;
   size_t warnings = 0;
+  size_t warned = 0;  // files with warnings and no errors
   for (const std::string& file : files) {
     scenario::LintReport report = scenario::LintScenarioFile(file, options.max_errors);
     for (const scenario::Diagnostic& diagnostic : report.diagnostics) {
@@ -44,17 +45,19 @@ int Lint(const LintOptions& options) {
     }
     errors += report.errors();
     warnings += report.warnings();
-    bad += report.errors() > 0 || (options.strict && report.warnings() > 0);
+    bad += report.errors() > 0;
+    warned += report.errors() == 0 && report.warnings() > 0;
   }
-  const size_t good = files.size() - bad;
+  const size_t good = files.size() - bad - (options.strict ? warned : 0);
   std::string summary = fmt::format("{} ok", Count(good, "file"));
   if (bad > 0) summary += fmt::format(", {} with errors ({})", bad, Count(errors, "error"));
+  if (options.strict && warned > 0) summary += fmt::format(", {} with warnings", warned);
   if (warnings > 0) {
     summary += fmt::format(", {}{}", Count(warnings, "warning"),
                            options.strict ? " (errors under --strict)" : "");
   }
   fmt::print("{}\n", summary);
-  return bad == 0 ? kExitOk : kExitBadInput;
+  return bad == 0 && !(options.strict && warned > 0) ? kExitOk : kExitBadInput;
 }
 
 void Register(CLI::App& app) {

@@ -38,17 +38,19 @@ size_t LintReport::warnings() const { return diagnostics.size() - errors(); }
 
 std::vector<Diagnostic> LintWarnings(const Scenario& scenario) {
   std::vector<Diagnostic> warnings;
-  // Each action's outcome is checked where it runs (success, or its `error:`), but what a
-  // successful action changes is checked only by an `expect` after it.
+  // Each action's outcome is checked where it runs, but what a successful action changes
+  // is checked only by what comes after it: an `expect` with checks, or an action that
+  // must fail (its failure depends on the state the steps before it made).
   size_t last_check = 0;
   bool any_check = false;
   for (size_t i = 0; i < scenario.steps.size(); ++i) {
-    const auto* expect = std::get_if<Expect>(&scenario.steps[i].action);
+    const Step& step = scenario.steps[i];
+    const auto* expect = std::get_if<Expect>(&step.action);
     if (expect != nullptr && !ChecksSomething(*expect)) {
-      warnings.push_back(Warning(scenario.steps[i].where, "this expect checks nothing",
+      warnings.push_back(Warning(step.where, "this expect checks nothing",
                                  "give it state, current, tree or disk, or drop it"));
     }
-    if (expect != nullptr && ChecksSomething(*expect)) {
+    if ((expect != nullptr && ChecksSomething(*expect)) || (expect == nullptr && step.error)) {
       last_check = i;
       any_check = true;
     }
@@ -62,12 +64,13 @@ std::vector<Diagnostic> LintWarnings(const Scenario& scenario) {
     const Step& first = scenario.steps[unchecked.front()];
     std::string others =
         unchecked.size() == 1 ? "" : fmt::format(" and {} later steps", unchecked.size() - 1);
-    warnings.push_back(
-        Warning(first.where,
-                fmt::format("nothing checks what step {} ({}){} change{}: no expect follows",
-                            unchecked.front() + 1, ActionLabel(first.action), others,
-                            unchecked.size() == 1 ? "s" : ""),
-                "add an expect after it (snapsim record fills one in), or drop the step"));
+    warnings.push_back(Warning(
+        first.where,
+        fmt::format("nothing checks what step {} ({}){} change{}: no expect or failing step "
+                    "follows",
+                    unchecked.front() + 1, ActionLabel(first.action), others,
+                    unchecked.size() == 1 ? "s" : ""),
+        "add an expect after it (snapsim record fills one in), or drop the step"));
   }
   return warnings;
 }

@@ -191,10 +191,15 @@ steps:
   ASSERT_EQ(report.warnings(), 2u) << Text(report);
   EXPECT_EQ(report.diagnostics[0].where.line, 6);
   EXPECT_NE(report.diagnostics[0].message.find("checks nothing"), std::string::npos);
-  EXPECT_EQ(report.diagnostics[1].where.line, 7);
-  EXPECT_NE(report.diagnostics[1].message.find("step 4 (start) and 1 later steps"),
-            std::string::npos)
+  // The pause that must fail checks what the start did; the create after it is unchecked.
+  EXPECT_EQ(report.diagnostics[1].where.line, 10);
+  EXPECT_NE(report.diagnostics[1].message.find("what step 6 (create B) changes"), std::string::npos)
       << Text(report);
+  LintReport two = Lint("snapsim: 1\nhypervisor: esx\nsteps:\n  - create: A\n  - start\n");
+  ASSERT_EQ(two.warnings(), 1u) << Text(two);
+  EXPECT_NE(two.diagnostics[0].message.find("step 1 (create A) and 1 later steps change:"),
+            std::string::npos)
+      << Text(two);
 }
 
 TEST(Lint, AFileEndingInAnErrorStepIsNotWarned) {
