@@ -1,4 +1,4 @@
-// snapsim: the command line (spec/cli.md). Each verb lives in its own file.
+// snapsim: the command line (docs/cli.md). Each verb lives in its own file.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 

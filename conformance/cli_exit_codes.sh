@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The snapsim command's exit statuses (spec/cli.md), checked on the real binary.
+# The snapsim command's exit statuses (docs/cli.md), checked on the real binary.
 # Usage: cli_exit_codes.sh SNAPSIM   (run from the repository root)
 set -u
 snapsim="$1"
@@ -38,6 +38,28 @@ expect 2 "lint of a malformed file" -- "$snapsim" lint "$work/bad.yaml"
 expect 0 "lint of the corpus" -- "$snapsim" lint scenarios
 expect 2 "a missing path" -- "$snapsim" run "$work/nosuch.yaml"
 expect 2 "a folder without scenarios" -- "$snapsim" run "$work/empty"
+expect 2 "lint of a file with four mistakes" -- "$snapsim" lint scenario/testdata/lint/four_mistakes.yaml
+if [ "$("$snapsim" lint scenario/testdata/lint/four_mistakes.yaml 2>&1 | grep -c ': error: ')" -eq 4 ]; then
+  passed=$((passed + 1)); else echo "FAIL: lint did not report all four mistakes"; failures=$((failures + 1)); fi
+printf 'snapsim: 1\nhypervisor: esx\nsteps:\n  - create: A\n' >"$work/warned.yaml"
+expect 0 "lint of a file with a warning" -- "$snapsim" lint "$work/warned.yaml"
+expect 2 "lint --strict of a file with a warning" -- "$snapsim" lint --strict "$work/warned.yaml"
+mkdir "$work/yml"
+printf 'snapsim: 1\nhypervisor: esx\nsteps:\n  - create: A\n  - expect: {current: A}\n' >"$work/yml/ok.yml"
+expect 0 "a folder of .yml files" -- "$snapsim" run "$work/yml" --quiet
+cp "$work/bad.yaml" "$work/yml/bad.yml"
+expect 2 "lint finds a bad .yml file in a folder" -- "$snapsim" lint "$work/yml"
+expect 0 "record --check of the corpus" -- "$snapsim" record --check scenarios
+printf 'snapsim: 1\nhypervisor: esx\nsteps:\n  - create: A\n  - delete: B\n  - expect\n' >"$work/stale.yaml"
+cp "$work/stale.yaml" "$work/stale0.yaml"
+expect 1 "record --check of a file record would change" -- "$snapsim" record --check "$work/stale.yaml"
+if cmp -s "$work/stale.yaml" "$work/stale0.yaml"; then passed=$((passed + 1)); else
+  echo "FAIL: record --check changed the file"; failures=$((failures + 1)); fi
+expect 0 "record of that file" -- "$snapsim" record "$work/stale.yaml"
+expect 0 "run of the recorded file" -- "$snapsim" run "$work/stale.yaml" --quiet
+expect 0 "record --check of the recorded file" -- "$snapsim" record --check "$work/stale.yaml"
+expect 2 "record --trust-backend on the model" -- "$snapsim" record --trust-backend "$work/stale.yaml"
+expect 2 "record of a malformed file" -- "$snapsim" record "$work/bad.yaml"
 expect 2 "an unknown backend" -- "$snapsim" run scenarios/esx --backend vmware
 expect 2 "a bad shard" -- "$snapsim" run scenarios/esx --shard 3/2
 expect 2 "an unknown verb" -- "$snapsim" frobnicate

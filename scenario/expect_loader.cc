@@ -76,6 +76,12 @@ std::vector<DiskCheck> LoadDiskChecks(const StepContext& context, const Value& v
   return checks;
 }
 
+std::string Joined(const std::set<std::string>& names) {
+  std::string list;
+  for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+  return list;
+}
+
 }  // namespace
 
 Expect LoadExpect(const StepContext& context, const Value& checks) {
@@ -96,6 +102,16 @@ Expect LoadExpect(const StepContext& context, const Value& checks) {
   if (const Entry* tree = FindEntry(entries, "tree")) {
     std::set<std::string> names;
     expect.tree = LoadTree(reader, tree->value, &names);
+    // The current snapshot is always in the forest: a block saying otherwise can never hold.
+    const Entry* current = FindEntry(entries, "current");
+    if (reader.linting() && current != nullptr && expect.current && expect.current->has_value() &&
+        names.count(**expect.current) == 0) {
+      reader.Report(current->value.mark,
+                    fmt::format("current '{}' is not in this block's tree (which holds: {}){}",
+                                **expect.current, names.empty() ? "no snapshots" : Joined(names),
+                                DidYouMean(**expect.current,
+                                           std::vector<std::string>(names.begin(), names.end()))));
+    }
   }
   if (const Entry* disk = FindEntry(entries, "disk")) {
     expect.disks = LoadDiskChecks(context, disk->value);

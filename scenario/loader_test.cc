@@ -172,6 +172,7 @@ TEST(Loader, FalseFlagsAreNotCombinations) {
   MustLoad(R"(snapsim: 1
 hypervisor: esx
 steps:
+  - create: A
   - delete: {name: A, discard: true, children: false, metadata-only: no}
   - delete: {name: A, suppress-power-on: false}
 )");
@@ -243,12 +244,12 @@ class CollectTest : public ::testing::Test {
   std::filesystem::path root_;
 };
 
-TEST_F(CollectTest, FolderMeansEveryYamlBelowItSorted) {
+TEST_F(CollectTest, FolderMeansEveryYamlAndYmlBelowItSorted) {
   std::string root = root_.string();
   auto files = CollectScenarioFiles({root, root + "/notes.txt"});
   ASSERT_TRUE(std::holds_alternative<std::vector<std::string>>(files));
-  std::vector<std::string> expected = {root + "/a.yaml", root + "/b/deep/c.yaml", root + "/z.yaml",
-                                       root + "/notes.txt"};
+  std::vector<std::string> expected = {root + "/a.yaml", root + "/b/a.yml", root + "/b/deep/c.yaml",
+                                       root + "/z.yaml", root + "/notes.txt"};
   EXPECT_EQ(std::get<std::vector<std::string>>(files), expected);
 }
 

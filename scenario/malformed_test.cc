@@ -1,5 +1,6 @@
 // Every file in testdata/malformed breaks the format one way. Its first line says where
-// and how: `# expect: LINE:COLUMN: MESSAGE-SUBSTRING`.
+// and how: `# expect: LINE:COLUMN: MESSAGE-SUBSTRING`; a second line `# hint: SUBSTRING`
+// says what the hint must contain.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -35,6 +36,12 @@ TEST_P(MalformedFileTest, IsRejectedAtTheExpectedPlace) {
   ASSERT_TRUE(std::regex_match(first_line, match, kExpect))
       << path << ": first line must be '# expect: LINE:COLUMN: MESSAGE'";
 
+  std::string second_line;
+  std::getline(in, second_line);
+  static const std::regex kHint(R"(^# hint: (.+)$)");
+  std::smatch hint;
+  const bool has_hint = std::regex_match(second_line, hint, kHint);
+
   auto loaded = LoadScenarioFile(path);
   ASSERT_TRUE(std::holds_alternative<LoadError>(loaded)) << path << " loaded without error";
   const LoadError& error = std::get<LoadError>(loaded);
@@ -43,6 +50,10 @@ TEST_P(MalformedFileTest, IsRejectedAtTheExpectedPlace) {
   EXPECT_EQ(error.where.column, std::stoi(match[2])) << error.ToString();
   EXPECT_NE(error.message.find(match[3].str()), std::string::npos)
       << "expected the message to contain '" << match[3] << "', got: " << error.ToString();
+  if (has_hint) {
+    EXPECT_NE(error.hint.find(hint[1].str()), std::string::npos)
+        << "expected the hint to contain '" << hint[1] << "', got: " << error.ToString();
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, MalformedFileTest, ::testing::ValuesIn(MalformedFiles()),

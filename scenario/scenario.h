@@ -1,5 +1,5 @@
 #pragma once
-// The scenario language (spec/scenario-format.md, version 1) as typed C++ values.
+// The scenario language (docs/scenario-format.md, version 1) as typed C++ values.
 // A Scenario is what the loader produces, the writer prints, and the runner replays.
 
 #include <cstdint>

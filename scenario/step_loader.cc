@@ -91,7 +91,7 @@ Create LoadCreate(const StepContext& context, const Value& args, const YAML::Mar
   create.quiesce = FlagOf(reader, entries, "quiesce");
   create.halt = FlagOf(reader, entries, "halt");
   if (context.hypervisor == Profile::kQemu) {
-    // Section 8 of semantics.md: not modelled for qemu in this version.
+    // Not modelled for qemu in this version (docs/model.md).
     if (create.location == Location::kExternal && create.memory == MemoryMode::kYes) {
       reader.Fail(memory->key_mark,
                   "qemu: 'memory: yes' with 'location: external' (a full-system external "
@@ -118,7 +118,7 @@ Delete LoadDelete(const StepContext& context, const Value& args, const YAML::Mar
   del.metadata_only = FlagOf(reader, entries, "metadata-only");
   del.discard = FlagOf(reader, entries, "discard");
   del.suppress_power_on = FlagOf(reader, entries, "suppress-power-on");
-  // Combinations section 8 of semantics.md leaves unmodelled, for every profile.
+  // Combinations the model gives no meaning, for every profile (docs/scenario-format.md).
   auto reject = [&](bool combined, std::string_view key, std::string_view message) {
     if (combined) reader.Fail(FindEntry(entries, key)->key_mark, std::string(message));
   };

@@ -67,6 +67,22 @@ void YamlReader::Fail(const YAML::Mark& mark, std::string message) const {
   throw LoadFailure{LoadError{Where(mark), std::move(message)}};
 }
 
+void YamlReader::Report(const YAML::Mark& mark, std::string message) const {
+  if (sink_ == nullptr) Fail(mark, std::move(message));
+  Record(LoadError{Where(mark), std::move(message)});
+}
+
+void YamlReader::ReportAt(const SourceLocation& where, std::string message) const {
+  LoadError error{where, std::move(message)};
+  if (sink_ == nullptr) throw LoadFailure{std::move(error)};
+  Record(std::move(error));
+}
+
+void YamlReader::Record(LoadError error) const {
+  sink_->push_back(std::move(error));
+  if (sink_->size() >= limit_) throw TooManyErrors{};
+}
+
 Value YamlReader::ValueOf(const YamlNode& node) const {
   YAML::Mark mark = node.mark;
   if (!node.IsNull() || mark.is_null() || mark.pos <= 0 ||
@@ -103,17 +119,22 @@ std::vector<Entry> YamlReader::Entries(const Value& map, const std::vector<std::
   for (size_t i = 0; i + 1 < map.node->items.size(); i += 2) {
     const YamlNode& key = map.node->items[i];
     const YamlNode& node = map.node->items[i + 1];
-    if (!key.IsScalar()) Fail(key.mark, fmt::format("a key in {} must be a word", what));
+    if (!key.IsScalar()) {
+      Report(key.mark, fmt::format("a key in {} must be a word", what));
+      continue;
+    }
     const std::string& name = key.scalar;
     bool known = false;
     for (const std::string& word : allowed) known = known || word == name;
     if (!known) {
       std::string hint = DidYouMean(name, allowed);
       if (hint.empty()) hint = fmt::format(" in {} (valid: {})", what, JoinWords(allowed));
-      Fail(key.mark, fmt::format("unknown key '{}'{}", name, hint));
+      Report(key.mark, fmt::format("unknown key '{}'{}", name, hint));
+      continue;
     }
     if (FindEntry(entries, name) != nullptr) {
-      Fail(key.mark, fmt::format("duplicate key '{}' in {}", name, what));
+      Report(key.mark, fmt::format("duplicate key '{}' in {}", name, what));
+      continue;
     }
     Value value = node.IsNull() ? Value{&node, key.mark} : ValueOf(node);
     entries.push_back(Entry{name, key.mark, value});

@@ -36,10 +36,40 @@ struct Entry {
   Value value;
 };
 
+// Thrown when a lint has collected as many errors as it reports.
+struct TooManyErrors {};
+
 class YamlReader {
  public:
   YamlReader(std::string file, std::string_view text)
       : file_(std::move(file)), text_(text), lines_(text) {}
+
+  // Lint mode: failures inside Recover() are recorded in `sink` (up to `limit`) and the
+  // load goes on with the next part; Report() records instead of failing. Without a sink,
+  // the first failure ends the load, as always. Lint mode also runs the checks of
+  // mistakes that a valid file may still hold (a revert of a snapshot never created): the
+  // loader accepts them, as generated scenarios are full of them and a run reports them.
+  void CollectInto(std::vector<LoadError>* sink, size_t limit) {
+    sink_ = sink;
+    limit_ = limit;
+  }
+  bool linting() const { return sink_ != nullptr; }
+  // Runs `part`; true when it loaded. A failure is recorded (lint) or passed on.
+  template <typename Part>
+  bool Recover(Part&& part) const {
+    try {
+      part();
+      return true;
+    } catch (const LoadFailure& failure) {
+      if (sink_ == nullptr) throw;
+      Record(failure.error);
+      return false;
+    }
+  }
+  // A failure after which the part can go on: recorded in lint mode, else thrown.
+  void Report(const YAML::Mark& mark, std::string message) const;
+  void ReportAt(const SourceLocation& where, std::string message) const;
+  void Record(LoadError error) const;
 
   const std::string& file() const { return file_; }
   const LineIndex& lines() const { return lines_; }
@@ -75,6 +105,8 @@ class YamlReader {
   std::string file_;
   std::string_view text_;
   LineIndex lines_;
+  std::vector<LoadError>* sink_ = nullptr;
+  size_t limit_ = 0;
 };
 
 // The entry named `key`, or nullptr.

@@ -123,7 +123,7 @@ inline Action GenAction(Profile profile, const std::vector<DiskSpec>& disks) {
                     flag(),
                     flag(),
                     flag()};
-      // Not modelled for qemu (semantics.md section 8): a full-system external snapshot.
+      // Not modelled for qemu (docs/model.md): a full-system external snapshot.
       if (profile == Profile::kQemu && create.location == Location::kExternal &&
           create.memory == MemoryMode::kYes) {
         create.memory = MemoryMode::kAuto;
