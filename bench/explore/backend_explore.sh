@@ -31,3 +31,20 @@ bench() {  # bench PROFILE BACKEND DEPTH NAMES
 
 bench test libvirt-test 5 3
 bench qemu qemu-img 3 2
+
+# snapsim learn: the rule table of a backend, learned without a profile; the figure is
+# situations learned per second and backend operations per situation.
+learn() {  # learn BACKEND [OPTIONS...]
+  local start took text line
+  start=$(now)
+  text=$("$snapsim" learn --backend "$1" --quiet --known conformance/fuzz_known_findings.txt \
+           --out "$out_dir" "${@:2}" 2>/dev/null || true)
+  took=$(( $(now) - start ))
+  line=$(grep '^states: ' <<<"$text")
+  printf 'learn %-12s %s: %s; %s\n' "$1" "${*:2}" "$(sed -E 's/  time: .*//' <<<"$line")" \
+    "$(grep '^nearest profile' <<<"$text") in $(seconds "$took") s"
+}
+
+learn libvirt-test
+learn libvirt-test --every-flag
+learn qemu-img
