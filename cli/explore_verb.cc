@@ -1,5 +1,5 @@
 // snapsim explore --hypervisor PROFILE [--depth N] [--names N]
-//                 [--backend B [--known FILE] [--max-ops N] [--out DIR]]
+//                 [--backend B [--known FILE] [--max-ops N] [--out DIR] [--shard K/N|auto[:N]]]
 // Without --backend: the model's invariants in every state (model/explore.h). With it:
 // every transition of the model's state graph checked on B (simulator/backend_explorer.h).
 // Each depth is printed as it completes; a live line on stderr counts states (see
@@ -13,6 +13,7 @@
 
 #include "cli/coverage_output.h"
 #include "cli/progress_line.h"
+#include "cli/shard_option.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
 #include "model/explore.h"
@@ -28,7 +29,7 @@ struct ExploreArgs {
   std::string hypervisor;
   int depth = 6;
   int names = 3;
-  std::string backend, known, out = "build/explore";
+  std::string backend, known, out = "build/explore", shard;
   uint64_t max_ops = 0;
   bool coverage = false;
 };
@@ -61,6 +62,9 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
   options.model.depth = args.depth;
   options.model.names = args.names;
   options.max_ops = args.max_ops;
+  const auto shard = ShardOption(args.shard);
+  if (!shard) return kExitBadInput;
+  options.shard = shard->shard;
   if (!args.known.empty()) {
     auto known = simulator::LoadKnownFindings(args.known, args.backend);
     if (!known.ok()) {
@@ -69,9 +73,10 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
     }
     options.known = std::move(*known);
   }
-  fmt::print("explore {} on {}: depth {}, {} names{}\n", args.hypervisor, args.backend, args.depth,
-             args.names,
-             args.max_ops > 0 ? fmt::format(", at most {} backend operations", args.max_ops) : "");
+  fmt::print("explore {} on {}: depth {}, {} names{}{}\n", args.hypervisor, args.backend,
+             args.depth, args.names,
+             args.max_ops > 0 ? fmt::format(", at most {} backend operations", args.max_ops) : "",
+             ShardText(*shard));
   std::fflush(stdout);
   ProgressLine progress("transitions", 0, /*verbose=*/false);
   options.on_progress = [&](uint64_t checked, uint64_t total, uint64_t ops) {
@@ -100,6 +105,9 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
       report.states, report.checked, report.transitions, report.backend_ops,
       report.checked > 0 ? static_cast<double>(report.backend_ops) / report.checked : 0.0,
       report.walks, report.replays, seconds);
+  if (report.unreached > 0) {
+    fmt::print("{} transitions not reached: every way to them diverged first\n", report.unreached);
+  }
   if (report.unconfirmed > 0) {
     fmt::print("{} divergences of a walk did not show again when replayed\n", report.unconfirmed);
   }
@@ -122,6 +130,10 @@ int RunExplore(const ExploreArgs& args) {
     return kExitBadInput;
   }
   if (!args.backend.empty() && args.backend != "model") return RunBackendExplore(args, *profile);
+  if (!args.shard.empty()) {
+    fmt::print(stderr, "snapsim: error: explore --shard needs --backend NAME (not the model)\n");
+    return kExitBadInput;
+  }
   model::ExploreOptions options;
   options.profile = *profile;
   options.depth = args.depth;
@@ -184,6 +196,9 @@ void Register(CLI::App& app) {
                       "With --backend: stop after this many backend operations");
   explore->add_option("--out", args->out,
                       "With --backend: folder for the shortest scenarios (default build/explore)");
+  explore->add_option("--shard", args->shard,
+                      std::string("With --backend: ") + kShardHelp +
+                          "; shard K checks the transitions K, K+N, ... of the graph");
   explore->add_flag("--coverage", args->coverage,
                     "With --backend: print how often each situation ran and the backend agreed");
   explore->callback([args] { SetExitStatus(RunExplore(*args)); });

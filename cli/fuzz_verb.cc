@@ -1,5 +1,5 @@
 // snapsim fuzz --hypervisor PROFILE --backend NAME [--seed N] [--runs N] [--steps N] [--out DIR]
-//              [--known FILE] [-v]
+//              [--known FILE] [--shard K/N|auto[:N]] [-v]
 // Progress goes to stderr (see progress_line.h). SIGINT/SIGTERM stop the campaign: it
 // prints what it has (a counterexample shrunk so far is written), then exits 128+signal.
 #include <filesystem>
@@ -9,6 +9,7 @@
 
 #include "cli/coverage_output.h"
 #include "cli/progress_line.h"
+#include "cli/shard_option.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
 #include "scenario/writer.h"
@@ -21,7 +22,7 @@ namespace snapsim::cli {
 namespace {
 
 struct FuzzFlags {
-  std::string profile, backend = "model", out = "build/fuzz", known;
+  std::string profile, backend = "model", out = "build/fuzz", known, shard;
   simulator::FuzzOptions options;
   bool verbose = false;
   bool coverage = false;
@@ -48,6 +49,14 @@ int Fuzz(FuzzFlags& flags) {
     return kExitBadInput;
   }
   flags.options.profile = *profile;
+  const auto shard = ShardOption(flags.shard);
+  if (!shard) return kExitBadInput;
+  flags.options.shard = shard->shard;
+  if (static_cast<int64_t>(flags.options.runs) * shard->shard.count > 1000000000) {
+    fmt::print(stderr, "snapsim: error: --runs {} x {} shards is over 10^9 sequences\n",
+               flags.options.runs, shard->shard.count);
+    return kExitBadInput;
+  }
   simulator::BackendOptions backend_options;
   backend_options.snapsim_program = simulator::OwnProgramPath();  // cleanup guards
   auto factory = simulator::BackendFactory::ForName(flags.backend, backend_options);
@@ -63,8 +72,9 @@ int Fuzz(FuzzFlags& flags) {
     }
     flags.options.known = std::move(*known);
   }
-  fmt::print("fuzz: profile {}, backend {}, {} runs of up to {} steps, {} names\n", flags.profile,
-             flags.backend, flags.options.runs, flags.options.steps_max, flags.options.names);
+  fmt::print("fuzz: profile {}, backend {}, {} runs of up to {} steps, {} names{}\n", flags.profile,
+             flags.backend, flags.options.runs, flags.options.steps_max, flags.options.names,
+             ShardText(*shard));
   if (!flags.known.empty()) {
     fmt::print("setting aside {} known findings of {} for {}\n", flags.options.known.size(),
                flags.known, flags.backend);
@@ -91,10 +101,6 @@ int Fuzz(FuzzFlags& flags) {
   }
   for (const auto& [finding, count] : report.set_aside) {
     fmt::print("set aside {} {} that ran into {}\n", count, count == 1 ? "run" : "runs", finding);
-  }
-  if (report.gave_up) {
-    fmt::print("gave up after {} sequences held: too many ran into known findings\n", report.runs);
-    return Finish(flags, report, kExitOk);
   }
   if (!report.counterexample) {
     fmt::print("{} sequences held\n", report.runs);
@@ -128,6 +134,8 @@ void Register(CLI::App& app) {
   fuzz->add_option("--known", flags->known,
                    "Set aside divergences this file lists for the backend (BACKENDS FINDING "
                    "REGEX lines; e.g. conformance/fuzz_known_findings.txt)");
+  fuzz->add_option("--shard", flags->shard,
+                   std::string(kShardHelp) + "; shard K runs sequences K, K+N, ... of N x --runs");
   fuzz->add_flag("-v,--verbose", flags->verbose,
                  "Off a terminal, a progress line at every tenth of the runs (on stderr)");
   fuzz->add_flag("--coverage", flags->coverage,

@@ -17,6 +17,13 @@
 // with that shortest scenario; one that needs the walk's longer history is reported with
 // the walk as its scenario. Known findings are counted and set aside. Nothing is random:
 // the same options give the same walks, groups and files.
+//
+// Sharded (`shard` K/N), the process checks the edges whose index in the graph (state in
+// breadth-first order times the alphabet, plus the operation) is K modulo N; the others
+// are taken as tested, so walks go through them but aim at its own. Every shard builds
+// the same graph, so the shards' transitions are disjoint and together all of them. A
+// divergence is recorded by the shard whose transition showed it (a bytes divergence at a
+// walk's end by the shard of the walk).
 
 #include <cstdint>
 #include <functional>
@@ -31,6 +38,7 @@
 #include "simulator/divergence.h"
 #include "simulator/fuzzer.h"
 #include "simulator/known_findings.h"
+#include "simulator/shard.h"
 
 namespace snapsim::simulator {
 
@@ -39,6 +47,8 @@ struct BackendExploreOptions {
   uint64_t max_ops = 0;             // backend operations (domains begun + steps); 0: no bound
   int max_walk = 48;                // steps of one walk before its bytes are checked
   std::vector<KnownFinding> known;  // set aside when a divergence matches
+  Shard shard;                      // the part of the transitions this process checks
+  bool record_checked = false;      // fill BackendExploreReport::checked_edges
   // Progress (display only): transitions checked of all, backend operations so far.
   std::function<void(uint64_t checked, uint64_t total, uint64_t ops)> on_progress;
   std::function<bool()> stop;  // asked between steps; true ends the search (an interrupt)
@@ -54,9 +64,11 @@ struct DivergenceGroup {
 
 struct BackendExploreReport {
   uint64_t states = 0;       // model states in the graph
-  uint64_t transitions = 0;  // edges to check
+  uint64_t transitions = 0;  // edges to check (of this shard)
   uint64_t checked = 0;      // edges checked
-  uint64_t backend_ops = 0;  // Begin calls and steps sent
+  uint64_t unreached = 0;    // edges no walk could reach (a divergence on every way there)
+  std::vector<uint64_t> checked_edges;  // with record_checked: each edge's graph index
+  uint64_t backend_ops = 0;             // Begin calls and steps sent
   uint64_t walks = 0;
   uint64_t replays = 0;                      // scenarios replayed to confirm a divergence
   uint64_t unconfirmed = 0;                  // divergences of a walk that no replay showed again

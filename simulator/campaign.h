@@ -8,17 +8,13 @@
 #include "scenario/scenario.h"
 #include "simulator/backend_registry.h"
 #include "simulator/runner.h"
+#include "simulator/shard.h"
 
 namespace snapsim::simulator {
 
 struct Case {
   const scenario::Scenario* scenario;
   const BackendFactory* backend;
-};
-
-struct Shard {
-  int index = 0;  // 0-based, as GoogleTest's GTEST_SHARD_INDEX and Kubernetes' job index
-  int count = 1;
 };
 
 // Scenario x backend pairs that are no case: the backend does not implement the scenario's

@@ -27,26 +27,20 @@ struct Sut {
   Coverage* coverage;
 };
 
-// A divergence: set aside (the sequence is discarded) when it is a known finding, else
-// the property fails with it.
+// Thrown out of a sequence that ran into a known finding; the property then holds for it,
+// so that it takes its place in the campaign (shards stay aligned) and RapidCheck never
+// shrinks towards it.
+struct SetAside {};
+
+// A divergence: set aside when it is a known finding, else the property fails with it.
 void Diverged(Sut& sut, Divergence divergence) {
   const std::string message = FormatDivergence(divergence);
   if (const KnownFinding* finding = MatchKnownFinding(*sut.known, message)) {
     ++(*sut.set_aside)[finding->finding];
-    RC_DISCARD(fmt::format("known finding {}: {}", finding->finding, message));
+    throw SetAside{};
   }
   sut.divergence = std::move(divergence);
   RC_FAIL(message);
-}
-
-bool IsDiscard(const std::exception_ptr& thrown) {
-  try {
-    std::rethrow_exception(thrown);
-  } catch (const rc::detail::CaseResult& result) {
-    return result.type == rc::detail::CaseResult::Type::Discard;
-  } catch (...) {
-  }
-  return false;
 }
 
 scenario::Scenario Skeleton(Profile profile, PowerState initial) {
@@ -117,19 +111,23 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
 
   int ran = 0, shrinks = 0;  // sequences that held before the first failure; tries after it
   bool failed = false;
+  uint64_t next_index = 0, index = 0;  // RapidCheck's search calls, of all shards
   auto property = [&] {
+    if (!failed) {  // a search call, not a shrink: sequence `index` of the whole campaign
+      index = next_index++;
+      if (!options.shard.Owns(index)) return;  // another shard's: passes unrun
+    }
     if (options.stop && options.stop()) {
       report.interrupted = true;
       return;
     }
     struct Progress {
-      int &ran, &shrinks;
-      bool& failed;
+      int &ran, &set_aside, &shrinks;
       const FuzzOptions& options;
       ~Progress() {
-        if (options.on_progress) options.on_progress(ran, shrinks);
+        if (options.on_progress) options.on_progress(ran + set_aside, shrinks);
       }
-    } progress{ran, shrinks, failed, options};
+    } progress{ran, report.set_aside_runs, shrinks, options};
     if (failed) ++shrinks;
     const PowerState initial = *rc::gen::elementOf(initials);
     const scenario::Scenario skeleton = Skeleton(options.profile, initial);
@@ -157,15 +155,18 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
         sut.steps.push_back({check, std::nullopt, {}});
         Diverged(sut, std::move(*divergence));
       }
+    } catch (const SetAside&) {
+      backend->End();
+      if (!failed) ++report.set_aside_runs;
+      return;
     } catch (...) {
       // The last failing run is the most shrunk one: RapidCheck only keeps shrinking
-      // from candidates that fail. A discarded run (a known finding) is not one.
-      if (!IsDiscard(std::current_exception())) {
-        failing_steps = sut.steps;
-        failing_initial = initial;
-        failing_divergence = sut.divergence;
-        failed = true;
-      }
+      // from candidates that fail.
+      failing_steps = sut.steps;
+      failing_initial = initial;
+      failing_divergence = sut.divergence;
+      if (!failed) report.failed_index = index;
+      failed = true;
       backend->End();
       throw;
     }
@@ -178,7 +179,7 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
   setenv("RC_PARAMS", fmt::format("seed={}", options.seed).c_str(), 1);
   rc::detail::TestParams params;
   params.seed = options.seed;
-  params.maxSuccess = options.runs;
+  params.maxSuccess = options.runs * options.shard.count;
   params.maxSize = options.steps_max;
   // It also says "Using configuration: seed=N" on std::cerr; snapsim prints its seed itself.
   std::ostringstream rapidcheck_notes;
@@ -188,18 +189,9 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
   } quiet{std::cerr.rdbuf(rapidcheck_notes.rdbuf())};
   const auto result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
 
-  rc::detail::GaveUpResult gave_up;
-  if (result.match(gave_up)) {
-    report.runs = report.interrupted ? ran : gave_up.numSuccess;
-    report.gave_up = true;
-    return report;
-  }
+  report.runs = ran;
   rc::detail::FailureResult failure;
-  if (!result.match(failure)) {
-    report.runs = report.interrupted ? ran : options.runs;
-    return report;
-  }
-  report.runs = failure.numSuccess;
+  if (!result.match(failure)) return report;
   report.failure = failing_divergence ? FormatDivergence(*failing_divergence) : failure.description;
   report.divergence = failing_divergence;
   scenario::Scenario counterexample = Skeleton(options.profile, failing_initial);
