@@ -1,5 +1,6 @@
 // snapsim explore --hypervisor PROFILE [--depth N] [--names N]
-//                 [--backend B [--known FILE] [--max-ops N] [--out DIR] [--shard K/N|auto[:N]]]
+//                 [--backend B [--known FILE] [--max-ops N] [--out DIR] [--shard K/N|auto[:N]]
+//                  [--json FILE]]
 // Without --backend: the model's invariants in every state (model/explore.h). With it:
 // every transition of the model's state graph checked on B (simulator/backend_explorer.h).
 // Each depth is printed as it completes; a live line on stderr counts states (see
@@ -13,10 +14,12 @@
 
 #include "cli/coverage_output.h"
 #include "cli/progress_line.h"
+#include "cli/report_file.h"
 #include "cli/shard_option.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
 #include "model/explore.h"
+#include "reports/campaign_json_report.h"
 #include "scenario/writer.h"
 #include "simulator/backend_explorer.h"
 #include "simulator/backend_registry.h"
@@ -29,7 +32,7 @@ struct ExploreArgs {
   std::string hypervisor;
   int depth = 6;
   int names = 3;
-  std::string backend, known, out = "build/explore", shard;
+  std::string backend, known, out = "build/explore", shard, json;
   uint64_t max_ops = 0;
   bool coverage = false;
 };
@@ -112,8 +115,25 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
     fmt::print("{} divergences of a walk did not show again when replayed\n", report.unconfirmed);
   }
   if (report.budget_spent) fmt::print("stopped at --max-ops {}\n", args.max_ops);
-  const int status = report.groups.empty() ? kExitOk : kExitCheckFailed;
+  int status = report.groups.empty() ? kExitOk : kExitCheckFailed;
   fmt::print("{} new divergences\n", report.groups.size());
+  if (!args.json.empty()) {
+    reports::ExploreJson json;
+    json.profile = args.hypervisor;
+    json.backend = args.backend;
+    json.depth = args.depth;
+    json.names = args.names;
+    json.states = report.states;
+    json.transitions = report.all_transitions;
+    if (!args.shard.empty()) json.shard = shard->shard;
+    for (const simulator::DivergedTransition& t : report.diverged) {
+      json.diverged.push_back({t.edge, t.signature, t.finding, t.path});
+    }
+    json.checked = report.checked;
+    json.unreached = report.unreached;
+    json.incomplete = report.interrupted || report.budget_spent;
+    if (!WriteFile(args.json, reports::ExploreJsonReport(std::move(json)))) status = kExitBadInput;
+  }
   if (report.interrupted) {
     fmt::print("interrupted after {} of {} transitions\n", report.checked, report.transitions);
     std::fflush(stdout);
@@ -130,8 +150,9 @@ int RunExplore(const ExploreArgs& args) {
     return kExitBadInput;
   }
   if (!args.backend.empty() && args.backend != "model") return RunBackendExplore(args, *profile);
-  if (!args.shard.empty()) {
-    fmt::print(stderr, "snapsim: error: explore --shard needs --backend NAME (not the model)\n");
+  if (!args.shard.empty() || !args.json.empty()) {
+    fmt::print(stderr, "snapsim: error: explore --{} needs --backend NAME (not the model)\n",
+               args.shard.empty() ? "json" : "shard");
     return kExitBadInput;
   }
   model::ExploreOptions options;
@@ -199,6 +220,9 @@ void Register(CLI::App& app) {
   explore->add_option("--shard", args->shard,
                       std::string("With --backend: ") + kShardHelp +
                           "; shard K checks the transitions K, K+N, ... of the graph");
+  explore->add_option("--json", args->json,
+                      "With --backend: write a JSON-lines report of the diverging transitions "
+                      "(report merge joins shards)");
   explore->add_flag("--coverage", args->coverage,
                     "With --backend: print how often each situation ran and the backend agreed");
   explore->callback([args] { SetExitStatus(RunExplore(*args)); });

@@ -1,5 +1,5 @@
 // snapsim fuzz --hypervisor PROFILE --backend NAME [--seed N] [--runs N] [--steps N] [--out DIR]
-//              [--known FILE] [--shard K/N|auto[:N]] [-v]
+//              [--known FILE] [--shard K/N|auto[:N]] [--json FILE] [-v]
 // Progress goes to stderr (see progress_line.h). SIGINT/SIGTERM stop the campaign: it
 // prints what it has (a counterexample shrunk so far is written), then exits 128+signal.
 #include <filesystem>
@@ -9,9 +9,11 @@
 
 #include "cli/coverage_output.h"
 #include "cli/progress_line.h"
+#include "cli/report_file.h"
 #include "cli/shard_option.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
+#include "reports/campaign_json_report.h"
 #include "scenario/writer.h"
 #include "simulator/backend_registry.h"
 #include "simulator/fuzzer.h"
@@ -22,15 +24,26 @@ namespace snapsim::cli {
 namespace {
 
 struct FuzzFlags {
-  std::string profile, backend = "model", out = "build/fuzz", known, shard;
+  std::string profile, backend = "model", out = "build/fuzz", known, shard, json;
   simulator::FuzzOptions options;
+  reports::FuzzJson report;  // with --json
   bool verbose = false;
   bool coverage = false;
 };
 
-// The end of a campaign: coverage; for an interrupted one: its summary is printed; then the
-// signal's status.
-int Finish(const FuzzFlags& flags, const simulator::FuzzReport& report, int status) {
+// The end of a campaign: the JSON report, coverage; for an interrupted one: its summary is
+// printed; then the signal's status.
+int Finish(FuzzFlags& flags, const simulator::FuzzReport& report, int status) {
+  if (!flags.json.empty()) {
+    flags.report.interrupted = report.interrupted;
+    if (report.counterexample && report.failed_index) {
+      flags.report.counterexample = reports::FuzzCounterexampleLine{
+          *report.failed_index,
+          report.divergence ? simulator::Signature(*report.divergence) : report.failure,
+          report.failure, scenario::WriteScenario(*report.counterexample)};
+    }
+    if (!WriteFile(flags.json, reports::FuzzJsonReport(flags.report))) status = kExitBadInput;
+  }
   PrintCoverage(report.coverage, flags.coverage);
   const int signal = simulator::cleanup::Interrupted();
   if (signal == 0 || !report.interrupted) return status;
@@ -86,6 +99,22 @@ int Fuzz(FuzzFlags& flags) {
     progress.Update(static_cast<uint64_t>(runs),
                     shrinks > 0 ? fmt::format("shrinking: {} tries", shrinks) : "");
   };
+  if (!flags.json.empty()) {
+    flags.report = {flags.profile,
+                    flags.backend,
+                    flags.options.seed,
+                    static_cast<uint64_t>(flags.options.runs) * shard->shard.count,
+                    flags.options.steps_max,
+                    flags.options.names,
+                    flags.shard.empty() ? std::nullopt : std::optional(shard->shard),
+                    {},
+                    std::nullopt,
+                    false};
+    flags.options.on_sequence = [&](uint64_t index, const char* verdict,
+                                    const std::string& finding) {
+      flags.report.ran.push_back({index, verdict, finding});
+    };
+  }
   simulator::cleanup::ProgramHandlesFirstSignal();
   flags.options.stop = [] { return simulator::cleanup::Interrupted() != 0; };
   try {
@@ -98,6 +127,9 @@ int Fuzz(FuzzFlags& flags) {
   if (!report.counterexample && !report.failure.empty()) {
     fmt::print("skip: {}\n", report.failure);
     return kExitOk;
+  }
+  if (report.set_aside_runs > 0) {
+    fmt::print("{} sequences set aside as known findings\n", report.set_aside_runs);
   }
   for (const auto& [finding, count] : report.set_aside) {
     fmt::print("set aside {} {} that ran into {}\n", count, count == 1 ? "run" : "runs", finding);
@@ -136,6 +168,8 @@ void Register(CLI::App& app) {
                    "REGEX lines; e.g. conformance/fuzz_known_findings.txt)");
   fuzz->add_option("--shard", flags->shard,
                    std::string(kShardHelp) + "; shard K runs sequences K, K+N, ... of N x --runs");
+  fuzz->add_option("--json", flags->json,
+                   "Write a JSON-lines report (one event per sequence; report merge joins shards)");
   fuzz->add_flag("-v,--verbose", flags->verbose,
                  "Off a terminal, a progress line at every tenth of the runs (on stderr)");
   fuzz->add_flag("--coverage", flags->coverage,

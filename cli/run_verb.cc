@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "cli/backend_options.h"
+#include "cli/report_file.h"
 #include "cli/report_input.h"
 #include "cli/rerun_failed.h"
 #include "cli/run_output.h"
@@ -51,17 +52,6 @@ struct RunOptions {
   bool quiet = false;
   bool timings = false;
 };
-
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) {
-    fmt::print(stderr, "snapsim: error: cannot write {}\n", path);
-    return false;
-  }
-  return true;
-}
 
 // Loads every file; any error stops the run before anything executes.
 std::optional<std::vector<scenario::Scenario>> LoadAll(const std::vector<std::string>& paths) {
@@ -140,14 +130,15 @@ std::optional<std::vector<simulator::Case>> Select(std::vector<simulator::Case> 
 
 // Writes the reports asked for; false when one could not be written.
 bool WriteReports(const RunOptions& options, const std::vector<simulator::ScenarioResult>& results,
-                  bool incomplete, reports::HtmlReportInput html) {
+                  bool incomplete, reports::HtmlReportInput html, const reports::JsonShard* shard) {
   bool written = true;
   if (!options.junit_path.empty()) {
     written &= WriteFile(options.junit_path, reports::JunitReport(results, incomplete));
   }
   if (!options.json_path.empty()) {
-    written &= WriteFile(options.json_path, reports::JsonLinesReport(options.seed, results,
-                                                                     options.timings, incomplete));
+    written &= WriteFile(
+        options.json_path,
+        reports::JsonLinesReport(options.seed, results, options.timings, incomplete, shard));
   }
   if (!options.html_path.empty()) {
     html.incomplete = incomplete;
@@ -235,8 +226,11 @@ int Run(const RunOptions& options) {
       [] { return simulator::cleanup::Interrupted() != 0; });
   printer.ClearProgress();
   std::vector<simulator::ScenarioResult> results;
-  for (auto& r : finished) {
-    if (r) results.push_back(std::move(*r));
+  reports::JsonShard json_shard{*shard, {}};  // with --shard: where each case stands
+  for (size_t i = 0; i < finished.size(); ++i) {
+    if (!finished[i]) continue;
+    results.push_back(std::move(*finished[i]));
+    json_shard.case_indices.push_back((*cases)[i].index);
   }
   const int signal = simulator::cleanup::Interrupted();
   // Cases after a gap (one that was running at the signal) were not printed yet.
@@ -244,7 +238,10 @@ int Run(const RunOptions& options) {
     if (finished[i]) printer.Case(*finished[i]);
   }
   printer.Summary(results, left_out, signal != 0);
-  if (!WriteReports(options, results, signal != 0, std::move(html))) return kExitBadInput;
+  if (!WriteReports(options, results, signal != 0, std::move(html),
+                    options.shard_text.empty() ? nullptr : &json_shard)) {
+    return kExitBadInput;
+  }
   if (signal != 0) {
     std::fflush(stdout);
     simulator::cleanup::Reraise(signal);  // exit status 128 + signal

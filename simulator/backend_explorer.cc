@@ -120,6 +120,7 @@ class Explorer {
     untested_.assign(g_.expanded, static_cast<uint32_t>(g_.alphabet.size()));
     report_.states = g_.nodes.size();
     report_.transitions = edges;
+    report_.all_transitions = edges;
     if (!o_.shard.whole()) {  // another shard's edges count as tested here
       for (size_t e = 0; e < edges; ++e) {
         if (o_.shard.Owns(e)) continue;
@@ -234,10 +235,11 @@ class Explorer {
     }
   }
 
-  void MarkTested(int32_t node, uint32_t action) {
-    if (node >= g_.expanded) return;
+  // True when the edge was not tested before.
+  bool MarkTested(int32_t node, uint32_t action) {
+    if (node >= g_.expanded) return false;
     const size_t e = g_.Edge(node, action);
-    if (tested_[e]) return;
+    if (tested_[e]) return false;
     tested_[e] = 1;
     --untested_[node];
     ++report_.checked;
@@ -245,6 +247,19 @@ class Explorer {
     if (o_.on_progress && (report_.checked & 63) == 0) {
       o_.on_progress(report_.checked, report_.transitions, report_.backend_ops);
     }
+    return true;
+  }
+
+  void RecordDiverged(int32_t node, uint32_t action, const Divergence& divergence) {
+    DivergedTransition t;
+    t.edge = g_.Edge(node, action);
+    t.signature = Signature(divergence);
+    if (const KnownFinding* f = MatchKnownFinding(o_.known, FormatDivergence(divergence))) {
+      t.finding = f->finding;
+    }
+    for (uint32_t a : TreePath(g_, node)) t.path.push_back(ActionText(skeleton_, g_.alphabet[a]));
+    t.path.push_back(ActionText(skeleton_, g_.alphabet[action]));
+    report_.diverged.push_back(std::move(t));
   }
 
   void Walk() {
@@ -293,7 +308,8 @@ class Explorer {
           [&] { return backend_.Observe(); }};
       const int n = static_cast<int>(walk.steps.size());
       auto divergence = CompareStep(walk, n, g_.alphabet[action], backend_.name(), answers);
-      MarkTested(node, action);
+      const bool first_check = MarkTested(node, action);
+      if (divergence && first_check) RecordDiverged(node, action, *divergence);
       report_.coverage.Record(row, coarse_row, !divergence.has_value());
       if (divergence) {
         suspect = Suspect{walk.steps, node, action, error, std::move(*divergence)};

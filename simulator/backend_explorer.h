@@ -62,13 +62,25 @@ struct DivergenceGroup {
   bool needs_history = false;   // the shortest path to the state did not show it; a walk did
 };
 
+// A transition whose check diverged, when it was checked: its place in the graph, what it
+// showed, and the shortest way to it. Derived from the transition alone (not from walks
+// or replays), so shards report exactly their part of what one run reports.
+struct DivergedTransition {
+  uint64_t edge = 0;
+  std::string signature;          // Signature(divergence) as the walk saw it
+  std::string finding;            // the known finding it matched, or ""
+  std::vector<std::string> path;  // the shortest path to it, then it, as one-line items
+};
+
 struct BackendExploreReport {
   uint64_t states = 0;       // model states in the graph
   uint64_t transitions = 0;  // edges to check (of this shard)
   uint64_t checked = 0;      // edges checked
   uint64_t unreached = 0;    // edges no walk could reach (a divergence on every way there)
-  std::vector<uint64_t> checked_edges;  // with record_checked: each edge's graph index
-  uint64_t backend_ops = 0;             // Begin calls and steps sent
+  std::vector<uint64_t> checked_edges;       // with record_checked: each edge's graph index
+  uint64_t all_transitions = 0;              // of the whole graph (every shard's)
+  std::vector<DivergedTransition> diverged;  // in the order checked
+  uint64_t backend_ops = 0;                  // Begin calls and steps sent
   uint64_t walks = 0;
   uint64_t replays = 0;                      // scenarios replayed to confirm a divergence
   uint64_t unconfirmed = 0;                  // divergences of a walk that no replay showed again

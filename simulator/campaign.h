@@ -15,6 +15,7 @@ namespace snapsim::simulator {
 struct Case {
   const scenario::Scenario* scenario;
   const BackendFactory* backend;
+  uint64_t index = 0;  // its place among the cases of every shard (the unsharded plan)
 };
 
 // Scenario x backend pairs that are no case: the backend does not implement the scenario's

@@ -25,6 +25,7 @@ struct Sut {
   std::map<std::string, int>* set_aside;
   std::optional<Divergence> divergence;  // the one the property failed with
   Coverage* coverage;
+  std::string set_aside_as;  // the known finding the sequence ran into
 };
 
 // Thrown out of a sequence that ran into a known finding; the property then holds for it,
@@ -37,6 +38,7 @@ void Diverged(Sut& sut, Divergence divergence) {
   const std::string message = FormatDivergence(divergence);
   if (const KnownFinding* finding = MatchKnownFinding(*sut.known, message)) {
     ++(*sut.set_aside)[finding->finding];
+    sut.set_aside_as = finding->finding;
     throw SetAside{};
   }
   sut.divergence = std::move(divergence);
@@ -133,8 +135,8 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
     const scenario::Scenario skeleton = Skeleton(options.profile, initial);
     std::unique_ptr<Backend> backend = make_backend();
     backend->Begin(skeleton);
-    Sut sut{backend.get(), &skeleton,       {}, &options.known, &report.set_aside,
-            std::nullopt,  &report.coverage};
+    Sut sut{backend.get(), &skeleton,        {}, &options.known, &report.set_aside,
+            std::nullopt,  &report.coverage, {}};
     const model::Model start(skeleton);
     try {
       rc::state::check(start, sut, [&](const model::Model& now) {
@@ -157,7 +159,10 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
       }
     } catch (const SetAside&) {
       backend->End();
-      if (!failed) ++report.set_aside_runs;
+      if (!failed) {
+        ++report.set_aside_runs;
+        if (options.on_sequence) options.on_sequence(index, "set-aside", sut.set_aside_as);
+      }
       return;
     } catch (...) {
       // The last failing run is the most shrunk one: RapidCheck only keeps shrinking
@@ -165,13 +170,19 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
       failing_steps = sut.steps;
       failing_initial = initial;
       failing_divergence = sut.divergence;
-      if (!failed) report.failed_index = index;
+      if (!failed) {
+        report.failed_index = index;
+        if (options.on_sequence) options.on_sequence(index, "failed", "");
+      }
       failed = true;
       backend->End();
       throw;
     }
     backend->End();
-    if (!failed) ++ran;
+    if (!failed) {
+      ++ran;
+      if (options.on_sequence) options.on_sequence(index, "held", "");
+    }
   };
 
   // RapidCheck loads (and prints) its global configuration on first use, with a random

@@ -37,6 +37,10 @@ struct FuzzOptions {
   // Called after each sequence: `runs` done so far (held or set aside), `shrinks` tried
   // since the first failure (0 before it). For progress lines; nothing depends on it.
   std::function<void(int runs, int shrinks)> on_progress;
+  // Called once per sequence of this shard that ran (not for shrinking), with its index
+  // in the campaign and what became of it: "held", "set-aside" (with the finding's name)
+  // or "failed". For reports.
+  std::function<void(uint64_t index, const char* verdict, const std::string& finding)> on_sequence;
   // Asked before each sequence; true stops the campaign (an interrupt): the sequences
   // left pass without running, so RapidCheck ends at once, keeping what it has shrunk.
   std::function<bool()> stop;
