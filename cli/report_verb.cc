@@ -50,9 +50,9 @@ int Merge(const MergeArgs& args) {
   fmt::print("merged {} shards of a {} report\n", merged->shards, merged->kind);
   if (merged->kind == "run") {
     int failed = 0;
-    for (const auto& r : merged->results) failed += r.verdict != simulator::Verdict::kPass &&
-                                                    r.verdict != simulator::Verdict::kSkip &&
-                                                    r.verdict != simulator::Verdict::kKnown;
+    for (const auto& r : merged->results)
+      failed += r.verdict != simulator::Verdict::kPass && r.verdict != simulator::Verdict::kSkip &&
+                r.verdict != simulator::Verdict::kKnown;
     fmt::print("seed {}: {} cases, {} failed{}\n", merged->seed, merged->results.size(), failed,
                merged->incomplete ? " (a shard was interrupted: incomplete)" : "");
   }
@@ -65,10 +65,10 @@ int Merge(const MergeArgs& args) {
                                          : reports::CampaignJunit(*merged));
   }
   if (!args.html.empty()) {
-    written &= WriteFile(args.html, merged->kind == "run"
-                                        ? reports::HtmlReport(merged->seed, merged->results,
-                                                              HtmlInput(*merged))
-                                        : reports::CampaignHtml(*merged, CommandLine()));
+    written &= WriteFile(
+        args.html, merged->kind == "run"
+                       ? reports::HtmlReport(merged->seed, merged->results, HtmlInput(*merged))
+                       : reports::CampaignHtml(*merged, CommandLine()));
   }
   if (!written) return kExitBadInput;
   return merged->failed ? kExitCheckFailed : kExitOk;

@@ -1,12 +1,18 @@
 // Sharded campaigns: N shards of `fuzz` run exactly the sequences of one unsharded run of
 // N times the runs, and the shards of `explore --backend` check disjoint transitions that
 // together are the unsharded run's.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "reports/campaign_json_report.h"
+#include "reports/shard_merge.h"
 #include "scenario/writer.h"
 #include "simulator/backend_explorer.h"
 #include "simulator/divergence.h"
@@ -177,6 +183,57 @@ TEST(ShardTest, ExploreShardsFindTheUnshardedDivergences) {
   }
   EXPECT_EQ(found, expected);
   EXPECT_EQ(checked + unreached, all.checked + all.unreached);
+}
+
+// The JSON report `explore --backend B --json` writes for this run.
+std::string ExploreJsonOf(const BackendExploreReport& report, const BackendExploreOptions& o,
+                          bool sharded) {
+  reports::ExploreJson json;
+  json.profile = std::string(ProfileName(o.model.profile));
+  json.backend = "forgets-current";
+  json.depth = o.model.depth;
+  json.names = o.model.names;
+  json.states = report.states;
+  json.transitions = report.all_transitions;
+  if (sharded) json.shard = o.shard;
+  for (const DivergedTransition& t : report.diverged) {
+    json.diverged.push_back({t.edge, t.signature, t.finding, t.path});
+  }
+  json.checked = report.checked;
+  json.unreached = report.unreached;
+  return reports::ExploreJsonReport(std::move(json));
+}
+
+// Merged, the shards' reports are the unsharded report byte for byte, divergences, known
+// findings and counts included.
+TEST(ShardTest, MergedExploreShardReportsAreTheUnshardedReport) {
+  auto make = [] { return std::make_unique<testing::ForgetsCurrentOnDelete>(); };
+  auto known = ParseKnownFindings("forgets-current FX \\(delete: a\\).*got current: null$\n",
+                                  "known.txt", "forgets-current");
+  ASSERT_TRUE(known.ok()) << known.status().message();
+  BackendExploreOptions whole = ExploreShard(Profile::kEsx, 0, 1);
+  whole.known = *known;
+  const std::string expected = ExploreJsonOf(ExploreBackend(whole, make), whole, false);
+  ASSERT_NE(expected.find("\"event\":\"divergence\""), std::string::npos) << expected;
+  ASSERT_NE(expected.find("\"event\":\"known\""), std::string::npos) << expected;
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("snapsim-shard-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  std::vector<std::string> paths;
+  constexpr int kShards = 4;
+  for (int k = kShards - 1; k >= 0; --k) {  // given in any order
+    BackendExploreOptions part = ExploreShard(Profile::kEsx, k, kShards);
+    part.known = *known;
+    const std::string text = ExploreJsonOf(ExploreBackend(part, make), part, true);
+    paths.push_back((folder / ("explore." + std::to_string(k) + ".json")).string());
+    std::ofstream(paths.back(), std::ios::binary) << text;
+  }
+  const auto merged = reports::MergeShardReports(paths);
+  std::filesystem::remove_all(folder);
+  ASSERT_TRUE(merged.ok()) << merged.status().message();
+  EXPECT_EQ(merged->json, expected);
+  EXPECT_TRUE(merged->failed);
+  EXPECT_EQ(merged->shards, kShards);
 }
 
 }  // namespace

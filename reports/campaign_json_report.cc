@@ -22,9 +22,8 @@ Json WithShard(Json header, const std::optional<simulator::Shard>& shard) {
 }  // namespace
 
 Json FuzzHeaderJson(const FuzzJson& fuzz) {
-  return {{"event", "fuzz"},         {"profile", fuzz.profile},
-          {"backend", Text(fuzz.backend)}, {"seed", fuzz.seed},
-          {"sequences", fuzz.sequences}, {"steps", fuzz.steps},
+  return {{"event", "fuzz"},    {"profile", fuzz.profile},     {"backend", Text(fuzz.backend)},
+          {"seed", fuzz.seed},  {"sequences", fuzz.sequences}, {"steps", fuzz.steps},
           {"names", fuzz.names}};
 }
 
@@ -62,8 +61,12 @@ std::string FuzzJsonReport(const FuzzJson& fuzz) {
 }
 
 Json ExploreHeaderJson(const ExploreJson& e) {
-  return {{"event", "explore"}, {"profile", e.profile},   {"backend", Text(e.backend)},
-          {"depth", e.depth},   {"names", e.names},       {"states", e.states},
+  return {{"event", "explore"},
+          {"profile", e.profile},
+          {"backend", Text(e.backend)},
+          {"depth", e.depth},
+          {"names", e.names},
+          {"states", e.states},
           {"transitions", e.transitions}};
 }
 

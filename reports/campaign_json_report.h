@@ -17,9 +17,9 @@ namespace snapsim::reports {
 
 // fuzz: the campaign, one line per sequence that ran, the counterexample, the counts.
 struct FuzzSequenceLine {
-  uint64_t index = 0;    // in the campaign of all shards
-  std::string verdict;   // "held", "set-aside", "failed"
-  std::string finding;   // set-aside: the known finding
+  uint64_t index = 0;   // in the campaign of all shards
+  std::string verdict;  // "held", "set-aside", "failed"
+  std::string finding;  // set-aside: the known finding
 };
 struct FuzzCounterexampleLine {
   uint64_t index = 0;
@@ -49,9 +49,9 @@ std::string FuzzJsonReport(const FuzzJson& fuzz);
 // count, and the totals. Derived from the transitions alone, so that merging shards gives
 // the same lines as one run.
 struct ExploreTransitionLine {
-  uint64_t edge = 0;      // the transition's place in the graph
-  std::string signature;  // what it showed
-  std::string finding;    // a known finding it matched, or ""
+  uint64_t edge = 0;              // the transition's place in the graph
+  std::string signature;          // what it showed
+  std::string finding;            // a known finding it matched, or ""
   std::vector<std::string> path;  // the shortest steps that reach it, as one-line items
 };
 struct ExploreJson {

@@ -34,8 +34,7 @@ std::string CampaignJunit(const MergedReport& merged) {
 }
 
 std::string CampaignHtml(const MergedReport& merged, const std::string& command_line) {
-  const std::string title =
-      fmt::format("snapsim {}: {} shards merged", merged.kind, merged.shards);
+  const std::string title = fmt::format("snapsim {}: {} shards merged", merged.kind, merged.shards);
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<title>{0}</title>\n<style>body{{font-family:sans-serif;margin:2em}}"

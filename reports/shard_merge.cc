@@ -27,8 +27,8 @@ Result<ShardFile> ReadShardFile(const std::string& path) {
   for (int number = 1; std::getline(in, text); ++number) {
     Json event = Json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (!event.is_object() || !event.contains("event") || !event["event"].is_string()) {
-      return Bad(fmt::format("{}:{}: error: not an event of a snapsim JSON-lines report",
-                             path, number));
+      return Bad(
+          fmt::format("{}:{}: error: not an event of a snapsim JSON-lines report", path, number));
     }
     file.lines.push_back({number, text + "\n", std::move(event)});
   }
@@ -36,21 +36,21 @@ Result<ShardFile> ReadShardFile(const std::string& path) {
   const Json& header = file.lines.front().event;
   file.kind = header["event"].get<std::string>();
   if (file.kind != "run" && file.kind != "fuzz" && file.kind != "explore") {
-    return Bad(fmt::format(
-        "{}:1: error: a report begins with a run, fuzz or explore event, not '{}'", path,
-        file.kind));
+    return Bad(
+        fmt::format("{}:1: error: a report begins with a run, fuzz or explore event, not '{}'",
+                    path, file.kind));
   }
   const auto shard = header.find("shard");
   int index = -1, count = 0;
   char slash = 0, extra = 0;
   if (shard == header.end() || !shard->is_string() ||
-      std::sscanf(shard->get<std::string>().c_str(), "%d%c%d%c", &index, &slash, &count,
-                  &extra) != 3 ||
+      std::sscanf(shard->get<std::string>().c_str(), "%d%c%d%c", &index, &slash, &count, &extra) !=
+          3 ||
       slash != '/' || count < 1 || index < 0 || index >= count) {
-    return Bad(fmt::format(
-        "{}:1: error: no shard identity (\"shard\": \"K/N\"): a report written without "
-        "--shard is no shard of a campaign",
-        path));
+    return Bad(
+        fmt::format("{}:1: error: no shard identity (\"shard\": \"K/N\"): a report written without "
+                    "--shard is no shard of a campaign",
+                    path));
   }
   file.shard = {index, count};
   return file;
@@ -74,8 +74,7 @@ Status CheckSet(std::vector<ShardFile>& files) {
     }
     if (file.shard.count != first.shard.count) {
       return Bad(fmt::format("{} is shard {} but {} is shard {}: not one count of shards",
-                             first.path, ShardName(first.shard), file.path,
-                             ShardName(file.shard)));
+                             first.path, ShardName(first.shard), file.path, ShardName(file.shard)));
     }
     if (Identity(file) != Identity(first)) {
       return Bad(fmt::format("{} and {} are shards of different campaigns: {} against {}",

@@ -83,8 +83,9 @@ Result<MergedReport> MergeFuzz(const std::vector<ShardFile>& files) {
         return LineError(file, line, "no index of a sequence of the campaign");
       }
       if (!file.shard.Owns(*index)) {
-        return LineError(file, line,
-                         fmt::format("sequence {} is not shard {}'s", *index, ShardName(file.shard)));
+        return LineError(
+            file, line,
+            fmt::format("sequence {} is not shard {}'s", *index, ShardName(file.shard)));
       }
       if (kind == "counterexample") {
         if (part.counterexample != nullptr) return LineError(file, line, "a second counterexample");
@@ -130,10 +131,10 @@ Result<MergedReport> MergeFuzz(const std::vector<ShardFile>& files) {
     set_aside += it->second.verdict == "set-aside";
   }
   const std::string profile = String(header, "profile"), backend = String(header, "backend");
-  merged.summary.push_back(fmt::format(
-      "fuzz {} on {}, seed {}: {} of {} sequences: {} held, {} set aside{}", profile, backend,
-      *seed, end, *total, held, set_aside,
-      first_failed ? fmt::format(", sequence {} failed", *first_failed) : ""));
+  merged.summary.push_back(
+      fmt::format("fuzz {} on {}, seed {}: {} of {} sequences: {} held, {} set aside{}", profile,
+                  backend, *seed, end, *total, held, set_aside,
+                  first_failed ? fmt::format(", sequence {} failed", *first_failed) : ""));
   std::string first_signature;
   if (first_failed) {
     const size_t owner = *first_failed % files.size();
@@ -202,8 +203,9 @@ Result<MergedReport> MergeExplore(const std::vector<ShardFile>& files) {
         return LineError(file, line, "a transition needs an edge and a path");
       }
       if (!file.shard.Owns(*edge)) {
-        return LineError(file, line,
-                         fmt::format("transition {} is not shard {}'s", *edge, ShardName(file.shard)));
+        return LineError(
+            file, line,
+            fmt::format("transition {} is not shard {}'s", *edge, ShardName(file.shard)));
       }
       t.edge = *edge;
       t.signature = String(line.event, "signature");
@@ -227,11 +229,11 @@ Result<MergedReport> MergeExplore(const std::vector<ShardFile>& files) {
   const std::string summary = ExploreSummaryLines(all, checked, unreached, merged.incomplete);
   merged.json += summary;
   const Json& header = files.front().lines.front().event;
-  merged.summary.push_back(fmt::format(
-      "explore {} on {}, depth {}: {} transitions checked of {}{}", String(header, "profile"),
-      String(header, "backend"), header.value("depth", 0), checked,
-      Unsigned(header, "transitions").value_or(0),
-      unreached > 0 ? fmt::format(", {} not reached", unreached) : ""));
+  merged.summary.push_back(
+      fmt::format("explore {} on {}, depth {}: {} transitions checked of {}{}",
+                  String(header, "profile"), String(header, "backend"), header.value("depth", 0),
+                  checked, Unsigned(header, "transitions").value_or(0),
+                  unreached > 0 ? fmt::format(", {} not reached", unreached) : ""));
   size_t start = 0;
   while (start < summary.size()) {
     const size_t newline = summary.find('\n', start);

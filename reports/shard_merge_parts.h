@@ -12,8 +12,8 @@
 namespace snapsim::reports {
 
 struct ReportLine {
-  int number = 0;       // 1-based
-  std::string text;     // as read, with its newline: merged reports reuse lines verbatim
+  int number = 0;    // 1-based
+  std::string text;  // as read, with its newline: merged reports reuse lines verbatim
   nlohmann::ordered_json event;
 };
 

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "reports/json_lines_report.h"
 #include "core/profile.h"
+#include "reports/json_lines_report.h"
 #include "reports/shard_merge_parts.h"
 
 namespace snapsim::reports {
@@ -66,9 +66,9 @@ class Fields {
 };
 
 std::optional<simulator::Aspect> AspectNamed(const std::string& name) {
-  for (auto aspect : {simulator::Aspect::kOutcome, simulator::Aspect::kState,
-                      simulator::Aspect::kCurrent, simulator::Aspect::kForest,
-                      simulator::Aspect::kBytes}) {
+  for (auto aspect :
+       {simulator::Aspect::kOutcome, simulator::Aspect::kState, simulator::Aspect::kCurrent,
+        simulator::Aspect::kForest, simulator::Aspect::kBytes}) {
     if (name == simulator::AspectName(aspect)) return aspect;
   }
   return std::nullopt;
@@ -235,9 +235,9 @@ Result<MergedReport> MergeRuns(const std::vector<ShardFile>& files) {
       }
       const auto [it, added] = cases.emplace(index.get<uint64_t>(), blocks[i]);
       if (!added) {
-        return LineError(file, header,
-                         fmt::format("case {} is in {} too", index.get<uint64_t>(),
-                                     it->second.file->path));
+        return LineError(
+            file, header,
+            fmt::format("case {} is in {} too", index.get<uint64_t>(), it->second.file->path));
       }
     }
   }
