@@ -37,10 +37,15 @@ int Finish(FuzzFlags& flags, const simulator::FuzzReport& report, int status) {
   if (!flags.json.empty()) {
     flags.report.interrupted = report.interrupted;
     if (report.counterexample && report.failed_index) {
-      flags.report.counterexample = reports::FuzzCounterexampleLine{
+      flags.report.counterexamples.push_back(reports::FuzzCounterexampleLine{
           *report.failed_index,
           report.divergence ? simulator::Signature(*report.divergence) : report.failure,
-          report.failure, scenario::WriteScenario(*report.counterexample)};
+          report.failure, scenario::WriteScenario(*report.counterexample)});
+    }
+    for (const simulator::FuzzCounterexample& c : report.also) {
+      flags.report.counterexamples.push_back(reports::FuzzCounterexampleLine{
+          c.index, c.divergence ? simulator::Signature(*c.divergence) : c.failure, c.failure,
+          scenario::WriteScenario(c.scenario)});
     }
     if (!WriteFile(flags.json, reports::FuzzJsonReport(flags.report))) status = kExitBadInput;
   }
@@ -106,9 +111,10 @@ int Fuzz(FuzzFlags& flags) {
                     static_cast<uint64_t>(flags.options.runs) * shard->shard.count,
                     flags.options.steps_max,
                     flags.options.names,
+                    flags.options.keep_going,
                     flags.shard.empty() ? std::nullopt : std::optional(shard->shard),
                     {},
-                    std::nullopt,
+                    {},
                     false};
     flags.options.on_sequence = [&](uint64_t index, const char* verdict,
                                     const std::string& finding) {
@@ -142,10 +148,27 @@ int Fuzz(FuzzFlags& flags) {
   const std::string path = fmt::format("{}/{}.yaml", flags.out, report.counterexample->name);
   report.counterexample->path = path;
   std::ofstream(path) << scenario::WriteScenario(*report.counterexample);
-  fmt::print(
-      "failed after {} sequences: {}\nshrunk to {} steps: {}\nreplay: snapsim run {} --backend "
-      "{}\n",
-      report.runs, report.failure, report.counterexample->steps.size(), path, path, flags.backend);
+  if (flags.options.keep_going) {
+    fmt::print("sequence {} failed: {}\n", *report.failed_index, report.failure);
+  } else {
+    fmt::print("failed after {} sequences: {}\n", report.runs, report.failure);
+  }
+  fmt::print("shrunk to {} steps: {}\nreplay: snapsim run {} --backend {}\n",
+             report.counterexample->steps.size(), path, path, flags.backend);
+  for (simulator::FuzzCounterexample& c : report.also) {
+    const std::string also_path = fmt::format("{}/{}.yaml", flags.out, c.scenario.name);
+    std::ofstream(also_path) << scenario::WriteScenario(c.scenario);
+    fmt::print(
+        "sequence {} failed: {}\nshrunk to {} steps: {}\nreplay: snapsim run {} --backend {}\n",
+        c.index, c.failure, c.scenario.steps.size(), also_path, also_path, flags.backend);
+  }
+  if (flags.options.keep_going) {
+    fmt::print(
+        "{} sequences held, {} distinct counterexamples{}\n", report.runs, 1 + report.also.size(),
+        report.repeated > 0
+            ? fmt::format(" ({} more failing sequences shrank to one of them)", report.repeated)
+            : "");
+  }
   return Finish(flags, report, kExitCheckFailed);
 }
 
@@ -168,6 +191,8 @@ void Register(CLI::App& app) {
                    "REGEX lines; e.g. conformance/fuzz_known_findings.txt)");
   fuzz->add_option("--shard", flags->shard,
                    std::string(kShardHelp) + "; shard K runs sequences K, K+N, ... of N x --runs");
+  fuzz->add_flag("--keep-going", flags->options.keep_going,
+                 "Go on past a failure: shrink each, keep one per distinct signature");
   fuzz->add_option("--json", flags->json,
                    "Write a JSON-lines report (one event per sequence; report merge joins shards)");
   fuzz->add_flag("-v,--verbose", flags->verbose,

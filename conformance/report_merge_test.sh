@@ -50,6 +50,33 @@ if have qemu-img; then
   [ $? -eq 1 ] || fail "fuzz merge with a counterexample should exit 1"
   same "qemu-img fuzz JSON" "$work/qfuzz.json" "$work/qfuzz.merged.json"
   grep -q '"event":"counterexample"' "$work/qfuzz.merged.json" || fail "no counterexample merged"
+  # --keep-going: every sequence, and the first counterexample of each signature.
+  qfuzz --keep-going --runs 18 --out "$work/k" --json "$work/keep.json"
+  for k in 0 1; do
+    qfuzz --keep-going --runs 9 --shard $k/2 --out "$work/k.$k" --json "$work/keep.$k.json"
+  done
+  "$snapsim" report merge "$work"/keep.[0-1].json --json "$work/keep.merged.json" >/dev/null
+  same "fuzz --keep-going JSON" "$work/keep.json" "$work/keep.merged.json"
+  [ "$(grep -c '"event":"counterexample"' "$work/keep.json")" -ge 2 ] ||
+    fail "fuzz --keep-going: expected counterexamples from two shards"
+  # Two shards' counterexamples of one signature: the merge keeps the first only.
+  python3 - "$work/keep.1.json" "$work/keep.0.json" "$work/keep.0.same.json" <<'PY'
+import json, sys
+first = [json.loads(l) for l in open(sys.argv[1])]
+signature = next(e["signature"] for e in first if e["event"] == "counterexample")
+with open(sys.argv[3], "w") as out:
+    for line in open(sys.argv[2]):
+        event = json.loads(line)
+        if event["event"] == "counterexample":
+            event["signature"] = signature
+            line = json.dumps(event, separators=(",", ":"), ensure_ascii=False) + "\n"
+        out.write(line)
+PY
+  "$snapsim" report merge "$work/keep.0.same.json" "$work/keep.1.json" \
+    --json "$work/keep.dedup.json" >/dev/null
+  [ "$(grep -c '"event":"counterexample"' "$work/keep.dedup.json")" -eq 1 ] &&
+    grep -q '"event":"counterexample","index":7,' "$work/keep.dedup.json" ||
+    fail "counterexamples of one signature from two shards should be kept once, the first"
 else
   echo "qemu-img not available here: the merge of a failing fuzz campaign is not checked"
 fi

@@ -22,9 +22,11 @@ Json WithShard(Json header, const std::optional<simulator::Shard>& shard) {
 }  // namespace
 
 Json FuzzHeaderJson(const FuzzJson& fuzz) {
-  return {{"event", "fuzz"},    {"profile", fuzz.profile},     {"backend", Text(fuzz.backend)},
-          {"seed", fuzz.seed},  {"sequences", fuzz.sequences}, {"steps", fuzz.steps},
-          {"names", fuzz.names}};
+  Json header{{"event", "fuzz"},    {"profile", fuzz.profile},     {"backend", Text(fuzz.backend)},
+              {"seed", fuzz.seed},  {"sequences", fuzz.sequences}, {"steps", fuzz.steps},
+              {"names", fuzz.names}};
+  if (fuzz.keep_going) header["keep_going"] = true;
+  return header;
 }
 
 Json FuzzSequenceJson(const FuzzSequenceLine& sequence) {
@@ -56,7 +58,9 @@ std::string FuzzJsonReport(const FuzzJson& fuzz) {
     set_aside += sequence.verdict == "set-aside";
     failed += sequence.verdict == "failed";
   }
-  if (fuzz.counterexample) out += JsonLine(FuzzCounterexampleJson(*fuzz.counterexample));
+  for (const FuzzCounterexampleLine& c : fuzz.counterexamples) {
+    out += JsonLine(FuzzCounterexampleJson(c));
+  }
   return out + FuzzEndLine(held, set_aside, failed, fuzz.interrupted);
 }
 

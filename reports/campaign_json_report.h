@@ -32,9 +32,10 @@ struct FuzzJson {
   uint64_t seed = 0;
   uint64_t sequences = 0;  // of the whole campaign (--runs x shards)
   int steps = 0, names = 0;
+  bool keep_going = false;  // on past failures: a counterexample per distinct signature
   std::optional<simulator::Shard> shard;
   std::vector<FuzzSequenceLine> ran;
-  std::optional<FuzzCounterexampleLine> counterexample;
+  std::vector<FuzzCounterexampleLine> counterexamples;  // in campaign order
   bool interrupted = false;
 };
 

@@ -3,7 +3,9 @@
 // fuzz: the unsharded run stops at its first failing sequence, so the merged report is
 // every shard's sequences in campaign order up to the first that failed (all of them when
 // none did), with that one's counterexample. Counterexamples of other shards lie past it:
-// they are not in the report, and the summary names each distinct signature once.
+// they are not in the report, and the summary names each distinct signature once. With
+// --keep-going every sequence is in, and of the counterexamples the first of each
+// signature, as the unsharded run keeps them.
 // explore: the shards' diverging transitions by their place in the graph; the groups and
 // totals are computed from them as one run computes its own.
 #include <map>
@@ -38,7 +40,7 @@ std::string HeaderLine(const ShardFile& file) {
 }
 
 struct FuzzFile {
-  const ReportLine* counterexample = nullptr;
+  std::vector<const ReportLine*> counterexamples;
   bool ended = false, interrupted = false;
   uint64_t ran = 0;
 };
@@ -57,6 +59,7 @@ Result<MergedReport> MergeFuzz(const std::vector<ShardFile>& files) {
                      "the fuzz event has no sequences or seed");
   }
   merged.seed = *seed;
+  const bool keep_going = header.value("keep_going", false);
   struct Sequence {
     const ReportLine* line;
     std::string verdict;
@@ -88,8 +91,10 @@ Result<MergedReport> MergeFuzz(const std::vector<ShardFile>& files) {
             fmt::format("sequence {} is not shard {}'s", *index, ShardName(file.shard)));
       }
       if (kind == "counterexample") {
-        if (part.counterexample != nullptr) return LineError(file, line, "a second counterexample");
-        part.counterexample = &line;
+        if (!keep_going && !part.counterexamples.empty()) {
+          return LineError(file, line, "a second counterexample without --keep-going");
+        }
+        part.counterexamples.push_back(&line);
         continue;
       }
       const std::string verdict = String(line.event, "verdict");
@@ -112,8 +117,8 @@ Result<MergedReport> MergeFuzz(const std::vector<ShardFile>& files) {
       break;
     }
   }
-  const uint64_t end = first_failed ? *first_failed + 1 : *total;
-  uint64_t held = 0, set_aside = 0;
+  const uint64_t end = first_failed && !keep_going ? *first_failed + 1 : *total;
+  uint64_t held = 0, set_aside = 0, failed = 0;
   merged.json = HeaderLine(files.front());
   for (uint64_t i = 0; i < end; ++i) {
     const auto it = sequences.find(i);
@@ -129,16 +134,39 @@ Result<MergedReport> MergeFuzz(const std::vector<ShardFile>& files) {
     merged.json += it->second.line->text;
     held += it->second.verdict == "held";
     set_aside += it->second.verdict == "set-aside";
+    failed += it->second.verdict == "failed";
   }
   const std::string profile = String(header, "profile"), backend = String(header, "backend");
   merged.summary.push_back(
       fmt::format("fuzz {} on {}, seed {}: {} of {} sequences: {} held, {} set aside{}", profile,
                   backend, *seed, end, *total, held, set_aside,
-                  first_failed ? fmt::format(", sequence {} failed", *first_failed) : ""));
+                  keep_going     ? fmt::format(", {} failed", failed)
+                  : first_failed ? fmt::format(", sequence {} failed", *first_failed)
+                                 : ""));
+  if (keep_going) {  // every counterexample, the first of each signature
+    std::map<uint64_t, std::pair<const ReportLine*, size_t>> all;  // by sequence
+    for (size_t f = 0; f < files.size(); ++f) {
+      for (const ReportLine* c : parts[f].counterexamples) {
+        all.emplace(*Unsigned(c->event, "index"), std::make_pair(c, f));
+      }
+    }
+    std::set<std::string> signatures;
+    for (const auto& [index, found] : all) {
+      if (!signatures.insert(String(found.first->event, "signature")).second) continue;
+      merged.json += found.first->text;
+      merged.failed = true;
+      merged.summary.push_back(fmt::format("counterexample (sequence {}, shard {}): {}", index,
+                                           ShardName(files[found.second].shard),
+                                           String(found.first->event, "failure")));
+    }
+    merged.json += FuzzEndLine(held, set_aside, failed, false);
+    return merged;
+  }
   std::string first_signature;
   if (first_failed) {
     const size_t owner = *first_failed % files.size();
-    const ReportLine* counterexample = parts[owner].counterexample;
+    const ReportLine* counterexample =
+        parts[owner].counterexamples.empty() ? nullptr : parts[owner].counterexamples.front();
     if (counterexample == nullptr || Unsigned(counterexample->event, "index") != first_failed) {
       return Status::Failure(
           Fault::kBadInput,
@@ -155,8 +183,9 @@ Result<MergedReport> MergeFuzz(const std::vector<ShardFile>& files) {
   // Past the first failure: each other signature once, at its first sequence.
   std::map<uint64_t, std::pair<std::string, size_t>> later;
   for (size_t f = 0; f < files.size(); ++f) {
-    const ReportLine* c = parts[f].counterexample;
-    if (c == nullptr || Unsigned(c->event, "index") == first_failed) continue;
+    if (parts[f].counterexamples.empty()) continue;
+    const ReportLine* c = parts[f].counterexamples.front();
+    if (Unsigned(c->event, "index") == first_failed) continue;
     later.emplace(*Unsigned(c->event, "index"), std::make_pair(String(c->event, "signature"), f));
   }
   std::set<std::string> signatures = {first_signature};
@@ -167,7 +196,7 @@ Result<MergedReport> MergeFuzz(const std::vector<ShardFile>& files) {
         "merged report): {}",
         index, ShardName(files[found.second].shard), found.first));
   }
-  merged.json += FuzzEndLine(held, set_aside, first_failed ? 1 : 0, false);
+  merged.json += FuzzEndLine(held, set_aside, failed, false);
   return merged;
 }
 

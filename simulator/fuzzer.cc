@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include <rapidcheck.h>
@@ -114,10 +115,13 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
   int ran = 0, shrinks = 0;  // sequences that held before the first failure; tries after it
   bool failed = false;
   uint64_t next_index = 0, index = 0;  // RapidCheck's search calls, of all shards
+  uint64_t resume_at = 0;              // keep_going: the sequences before it have run
+  std::optional<uint64_t> failed_at;   // the sequence this round of the search failed at
   auto property = [&] {
     if (!failed) {  // a search call, not a shrink: sequence `index` of the whole campaign
       index = next_index++;
-      if (!options.shard.Owns(index)) return;  // another shard's: passes unrun
+      // Another shard's, or run in an earlier round: passes unrun.
+      if (index < resume_at || !options.shard.Owns(index)) return;
     }
     if (options.stop && options.stop()) {
       report.interrupted = true;
@@ -171,7 +175,7 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
       failing_initial = initial;
       failing_divergence = sut.divergence;
       if (!failed) {
-        report.failed_index = index;
+        failed_at = index;
         if (options.on_sequence) options.on_sequence(index, "failed", "");
       }
       failed = true;
@@ -198,20 +202,48 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
     std::streambuf* saved;
     ~QuietCerr() { std::cerr.rdbuf(saved); }
   } quiet{std::cerr.rdbuf(rapidcheck_notes.rdbuf())};
-  const auto result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
-
+  // One round of the search per counterexample: RapidCheck stops at a failure, and with
+  // keep_going the next round starts from the same seed, the sequences up to the failure
+  // passing unrun, so that every sequence still gets its own random stream and size.
+  std::set<std::string> signatures;
+  for (;;) {
+    next_index = 0;
+    failed = false;
+    shrinks = 0;
+    failed_at.reset();
+    failing_divergence.reset();
+    const auto result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
+    rc::detail::FailureResult failure;
+    if (!result.match(failure) || !failed_at) break;
+    FuzzCounterexample found;
+    found.index = *failed_at;
+    found.failure =
+        failing_divergence ? FormatDivergence(*failing_divergence) : failure.description;
+    found.divergence = failing_divergence;
+    found.scenario = Skeleton(options.profile, failing_initial);
+    found.scenario.name =
+        fmt::format("fuzz-{}-seed-{}", ProfileName(options.profile), options.seed);
+    if (options.keep_going) found.scenario.name += fmt::format("-sequence-{}", found.index);
+    found.scenario.description =
+        fmt::format("Found by snapsim fuzz --hypervisor {} --seed {}, shrunk: {}",
+                    ProfileName(options.profile), options.seed, found.failure);
+    found.scenario.steps = failing_steps;
+    const std::string signature = found.divergence ? Signature(*found.divergence) : found.failure;
+    if (!report.counterexample) {
+      report.failed_index = found.index;
+      report.failure = found.failure;
+      report.divergence = found.divergence;
+      report.counterexample = std::move(found.scenario);
+      signatures.insert(signature);
+    } else if (signatures.insert(signature).second) {
+      report.also.push_back(std::move(found));
+    } else {
+      ++report.repeated;
+    }
+    if (!options.keep_going || report.interrupted) break;
+    resume_at = *failed_at + 1;
+  }
   report.runs = ran;
-  rc::detail::FailureResult failure;
-  if (!result.match(failure)) return report;
-  report.failure = failing_divergence ? FormatDivergence(*failing_divergence) : failure.description;
-  report.divergence = failing_divergence;
-  scenario::Scenario counterexample = Skeleton(options.profile, failing_initial);
-  counterexample.name = fmt::format("fuzz-{}-seed-{}", ProfileName(options.profile), options.seed);
-  counterexample.description =
-      fmt::format("Found by snapsim fuzz --hypervisor {} --seed {}, shrunk: {}",
-                  ProfileName(options.profile), options.seed, report.failure);
-  counterexample.steps = failing_steps;
-  report.counterexample = std::move(counterexample);
   return report;
 }
 

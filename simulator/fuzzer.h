@@ -31,6 +31,9 @@ struct FuzzOptions {
   int steps_max = 30;  // longest sequence (RapidCheck's size)
   int names = 3;       // snapshot names drawn from a, b, c, ...
   Shard shard;         // this process's part of the campaign of runs x shard.count
+  // Go on past a failure to the campaign's end: each failing sequence is shrunk, and the
+  // first of each distinct signature kept (FuzzReport::also).
+  bool keep_going = false;
   // Divergences to set aside: a sequence that runs into one is counted and discarded
   // (it uses up its place in the campaign, so shards stay aligned), never shrunk.
   std::vector<KnownFinding> known;
@@ -44,6 +47,14 @@ struct FuzzOptions {
   // Asked before each sequence; true stops the campaign (an interrupt): the sequences
   // left pass without running, so RapidCheck ends at once, keeping what it has shrunk.
   std::function<bool()> stop;
+};
+
+// With keep_going: a counterexample after the first, of a signature not found before.
+struct FuzzCounterexample {
+  uint64_t index = 0;  // its sequence in the campaign
+  scenario::Scenario scenario;
+  std::string failure;
+  std::optional<Divergence> divergence;
 };
 
 struct FuzzReport {
@@ -60,6 +71,10 @@ struct FuzzReport {
   // Divergences set aside, by finding (shrinking included).
   std::map<std::string, int> set_aside;
   int set_aside_runs = 0;  // sequences that ran into a known finding (not shrinking)
+  // keep_going: the counterexamples of other signatures, in campaign order, and how many
+  // more failing sequences shrank to a signature found before.
+  std::vector<FuzzCounterexample> also;
+  int repeated = 0;
   // `stop` ended the campaign early; `runs` counts the sequences that really ran.
   bool interrupted = false;
   // Every step sent, by situation (shrinking included).
