@@ -35,6 +35,7 @@ struct ExploreArgs {
   std::string backend, known, out = "build/explore", shard, json;
   uint64_t max_ops = 0;
   bool coverage = false;
+  bool every_flag = false;
 };
 
 void PrintGroups(const ExploreArgs& args, const simulator::BackendExploreReport& report) {
@@ -68,6 +69,7 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
   const auto shard = ShardOption(args.shard);
   if (!shard) return kExitBadInput;
   options.shard = shard->shard;
+  options.every_flag = args.every_flag;
   if (!args.known.empty()) {
     auto known = simulator::LoadKnownFindings(args.known, args.backend);
     if (!known.ok()) {
@@ -76,12 +78,17 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
     }
     options.known = std::move(*known);
   }
-  fmt::print("explore {} on {}: depth {}, {} names{}{}\n", args.hypervisor, args.backend,
-             args.depth, args.names,
+  fmt::print("explore {} on {}: depth {}, {} names{}{}{}\n", args.hypervisor, args.backend,
+             args.depth, args.names, args.every_flag ? ", every flag" : "",
              args.max_ops > 0 ? fmt::format(", at most {} backend operations", args.max_ops) : "",
              ShardText(*shard));
   std::fflush(stdout);
   ProgressLine progress("transitions", 0, /*verbose=*/false);
+  options.on_graph = [&](uint64_t states, uint64_t transitions) {
+    progress.Clear();
+    fmt::print("model graph: {} states, {} transitions to check\n", states, transitions);
+    std::fflush(stdout);
+  };
   options.on_progress = [&](uint64_t checked, uint64_t total, uint64_t ops) {
     progress.Update(checked, fmt::format("of {}, {} backend operations", total, ops));
   };
@@ -217,6 +224,9 @@ void Register(CLI::App& app) {
                       "With --backend: stop after this many backend operations");
   explore->add_option("--out", args->out,
                       "With --backend: folder for the shortest scenarios (default build/explore)");
+  explore->add_flag("--every-flag", args->every_flag,
+                    "With --backend: every flag combination the format accepts, not only the "
+                    "profile's own");
   explore->add_option("--shard", args->shard,
                       std::string("With --backend: ") + kShardHelp +
                           "; shard K checks the transitions K, K+N, ... of the graph");

@@ -155,3 +155,58 @@ INSTANTIATE_TEST_SUITE_P(Profiles, FuzzCoverage,
 
 }  // namespace
 }  // namespace snapsim::simulator
+
+namespace snapsim::simulator {
+namespace {
+
+// The model as a backend for shut-off domains only, as `qemu-img` is: it cannot start,
+// pause or resume, boot at a revert, or halt.
+class ShutoffOnly : public BackendWrapper {
+ public:
+  ShutoffOnly() : BackendWrapper(&model_) {}
+  std::optional<std::string> CannotRun(const scenario::Scenario& s) const override {
+    if (s.initial_state != PowerState::kShutoff) return "shut-off domains only";
+    for (const scenario::Step& step : s.steps) {
+      const auto& a = step.action;
+      const auto* r = std::get_if<scenario::Revert>(&a);
+      const auto* c = std::get_if<scenario::Create>(&a);
+      if (std::holds_alternative<scenario::Start>(a) ||
+          std::holds_alternative<scenario::Pause>(a) ||
+          std::holds_alternative<scenario::Resume>(a) || (r && (r->running || r->paused)) ||
+          (c && c->halt)) {
+        return "shut-off domains only";
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  ModelBackend model_;
+};
+
+// The default qemu campaign grows sequences long enough to branch, on a backend that
+// runs every power state and on one for shut-off domains alone: a revert below an
+// external snapshot, a delete of a parent with several children, and a delete after a
+// metadata-only one.
+TEST(FuzzCoverage, TheDefaultQemuCampaignBranchesOnEveryKindOfBackend) {
+  const std::vector<std::string> shapes = {"shape: delete after a metadata-only delete",
+                                           "shape: delete of a parent with several children",
+                                           "shape: revert below an external snapshot"};
+  for (const bool shutoff_only : {false, true}) {
+    SCOPED_TRACE(shutoff_only ? "shut-off only" : "every power state");
+    FuzzOptions options;
+    options.profile = Profile::kQemu;
+    const FuzzReport report = Fuzz(options, [&]() -> std::unique_ptr<Backend> {
+      if (shutoff_only) return std::make_unique<ShutoffOnly>();
+      return std::make_unique<ModelBackend>();
+    });
+    ASSERT_FALSE(report.counterexample.has_value()) << report.failure;
+    for (const std::string& shape : shapes) {
+      EXPECT_GT(report.coverage.shapes().count(shape) ? report.coverage.shapes().at(shape) : 0, 0u)
+          << shape;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace snapsim::simulator

@@ -116,8 +116,13 @@ void DiskSet::TakePoint(NodeId id, scenario::Location location) {
     if (disk.views.size() <= id) {
       disk.views.resize(id + 1);
       disk.points.resize(id + 1, -1);
+      disk.taken_in.resize(id + 1, 0);
+      disk.overlay_file.resize(id + 1, 0);
     }
     disk.views[id] = disk.current;
+    disk.taken_in[id] = disk.active_file;
+    disk.overlay_file[id] = table ? 0 : disk.next_file++;
+    if (!table) disk.active_file = disk.overlay_file[id];
     int point;
     if (table) {
       // qcow2 internal: a copy of the active table (shared until either side writes).
@@ -138,6 +143,9 @@ void DiskSet::TakePoint(NodeId id, scenario::Location location) {
 void DiskSet::RevertTo(NodeId id) {
   for (Disk& disk : disks_) {
     disk.current = disk.views[id];
+    // libvirt takes the snapshot's own definition back: an internal snapshot's file is
+    // the domain's again; an external one gets a new overlay.
+    disk.active_file = disk.overlay_file[id] == 0 ? disk.taken_in[id] : disk.next_file++;
     const int point = disk.points[id];
     const int old_active = disk.active;
     const int old_backing = disk.layers[old_active].backing;
@@ -165,6 +173,7 @@ void DiskSet::RevertTo(NodeId id) {
 void DiskSet::DropPoint(NodeId id, bool images) {
   for (Disk& disk : disks_) {
     disk.views[id].reset();
+    if (images && disk.overlay_file[id] != 0) CommitFile(disk, id);
     const int point = disk.points[id];
     disk.points[id] = -1;
     disk.layers[point].point_of = kNoNode;
@@ -184,16 +193,33 @@ int DiskSet::PointOffActiveChain(NodeId id) const {
   return -1;
 }
 
-int DiskSet::TableOutsideActiveImage(NodeId id) const {
-  // A table is kept beside the active table of the image it was taken in, on the same
-  // backing; a revert into a frozen image clones that image on the same backing too.
+int DiskSet::ChainAtLeast(size_t layers) const {
   for (size_t i = 0; i < disks_.size(); ++i) {
     const Disk& disk = disks_[i];
-    if (disk.layers[disk.points[id]].backing != disk.layers[disk.active].backing) {
-      return static_cast<int>(i);
-    }
+    size_t depth = 0;
+    for (int l = disk.active; l >= 0; l = disk.layers[l].backing) ++depth;
+    if (depth >= layers) return static_cast<int>(i);
   }
   return -1;
+}
+
+int DiskSet::TableOutsideActiveImage(NodeId id) const {
+  for (size_t i = 0; i < disks_.size(); ++i) {
+    if (disks_[i].taken_in[id] != disks_[i].active_file) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void DiskSet::CommitFile(Disk& disk, NodeId id) {
+  const uint32_t overlay = disk.overlay_file[id];
+  const uint32_t into = disk.taken_in[id];
+  if (disk.active_file == overlay) disk.active_file = into;  // active commit, then pivot
+  for (size_t n = 0; n < disk.taken_in.size(); ++n) {
+    if (n != id && disk.points[n] >= 0 && disk.overlay_file[n] != 0 &&
+        disk.taken_in[n] == overlay) {
+      disk.taken_in[n] = into;  // a later external snapshot froze the overlay
+    }
+  }
 }
 
 void DiskSet::ReleasePoint(Disk& disk, int point) {

@@ -56,8 +56,11 @@ class DiskSet {
   // the image frozen for external snapshot `id` is not below the active image (so the
   // overlay written after it is not in the domain's backing chain) ...
   int PointOffActiveChain(NodeId id) const;
-  // ... internal snapshot `id`'s table is not in the image the domain uses now.
+  // ... internal snapshot `id` was not taken in the image file the domain uses now.
   int TableOutsideActiveImage(NodeId id) const;
+  // The first disk whose active image's backing chain (the active image, its backing
+  // file, that file's backing file, ...) already holds `layers` images, or -1.
+  int ChainAtLeast(size_t layers) const;
 
   const merge::ExtentMap& Current(int disk) const { return *disks_[disk].current; }
   // Snapshot `id`'s view of `disk` (a snapshot that exists).
@@ -89,10 +92,22 @@ class DiskSet {
     std::vector<int> points;  // by NodeId: layer index, -1 when none
     int active = -1;
     uint32_t next_serial = 1;
+    // Image files as libvirt names them (decision 31), apart from the layers: the file
+    // the domain uses now, and per snapshot (by NodeId) the file it was taken in (an
+    // internal snapshot's table lives there; an external one froze it) and the overlay
+    // file an external snapshot made (0 for an internal one). Deleting an external
+    // snapshot commits its overlay into the file it froze: what stood on the overlay
+    // (the domain, later snapshots' frozen files) stands on that file from then on,
+    // while internal snapshots keep naming the overlay they were taken in.
+    uint32_t active_file = 1;
+    uint32_t next_file = 2;
+    std::vector<uint32_t> taken_in;
+    std::vector<uint32_t> overlay_file;
     std::vector<int> free_layers;  // dead slots, reused LIFO
   };
 
   int NewLayer(Disk& disk, Kind kind, int backing, MapPtr content);
+  void CommitFile(Disk& disk, NodeId id);
   void RemoveLayer(Disk& disk, int layer);
   void PruneAnonymous(Disk& disk, int layer);
   void ReleasePoint(Disk& disk, int layer);

@@ -1,6 +1,8 @@
 // DiskSet's self-checks and canonical text (kept apart from the operations in disks.cc).
-#include <fmt/format.h>
 #include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
 
 #include "model/disks.h"
 
@@ -93,6 +95,17 @@ void DiskSet::AppendCanonical(const std::vector<NodeId>& order, std::string* out
                      static_cast<int>(layer.kind), layer.backing < 0 ? -1 : number[layer.backing],
                      point_rank[l], l == disk.active ? " active" : "");
       AppendExtents(*layer.content, out);
+    }
+    if (technology_ == Technology::kQcow2) {  // the files, numbered by first appearance
+      std::map<uint32_t, int> file;
+      auto name = [&](uint32_t f) {
+        return f == 0 ? 0 : file.emplace(f, static_cast<int>(file.size()) + 1).first->second;
+      };
+      fmt::format_to(std::back_inserter(*out), "\n files a{}", name(disk.active_file));
+      for (NodeId id : order) {
+        fmt::format_to(std::back_inserter(*out), " {}/{}", name(disk.taken_in[id]),
+                       name(disk.overlay_file[id]));
+      }
     }
     out->push_back('\n');
   }

@@ -72,5 +72,9 @@ DeletePlan PlanTreeDelete(NodeId target, const scenario::Delete& c);
 
 inline constexpr int kEsxChainLimit = 32;    // §8 esx: a 33rd snapshot in a chain fails
 inline constexpr int kVboxChainLimit = 250;  // §8 vbox: a 251st snapshot in a chain fails
+// qemu (libvirt 9.0, qemuDomainStorageSourceValidateDepth): an external snapshot of an
+// active domain that would make a disk's backing chain more than 200 images deep fails
+// (decision 30).
+inline constexpr int kQemuBackingChainLimit = 200;
 
 }  // namespace snapsim::model

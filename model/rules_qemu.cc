@@ -108,6 +108,17 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   if (c.quiesce && s == PowerState::kRunning) {
     return Refuse(ErrorClass::kArgumentUnsupported, "QEMU guest agent is not configured");
   }
+  // libvirt 9.0 counts an active disk's backing chain before it adds an overlay: a chain
+  // of 200 images takes no 201st. Offline it knows no chain and takes any number
+  // (decision 30; scenarios/qemu/an_external_snapshot_past_200_layers_is_refused.yaml).
+  if (external && IsActive(s)) {
+    if (const int disk = d.disks.ChainAtLeast(kQemuBackingChainLimit); disk >= 0) {
+      return Refuse(ErrorClass::kOperationUnsupported,
+                    fmt::format("backing chains more than {} layers deep are not supported for "
+                                "disk '{}'",
+                                kQemuBackingChainLimit, d.disks.specs()[disk].name));
+    }
+  }
   p->location = external ? scenario::Location::kExternal : scenario::Location::kInternal;
   if (external) {
     // §8 qemu create: external keeps the power state; recorded disk-snapshot, offline shutoff

@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "model/model.h"
+#include "simulator/explore_alphabet.h"
 #include "simulator/runner.h"
 
 namespace snapsim::simulator {
@@ -48,6 +49,15 @@ scenario::Step StepOf(const StateGraph& graph, uint32_t action, int16_t error) {
 
 model::Model FreshModel(const model::ExploreOptions& o) {
   return model::Model(o.profile, PowerState::kShutoff, {{"vda", o.disk_bytes}});
+}
+
+// Whether `steps` hold a metadata-only delete the model took (a branching shape's start).
+bool MetadataDeleted(const std::vector<scenario::Step>& steps) {
+  for (const scenario::Step& step : steps) {
+    const auto* d = std::get_if<scenario::Delete>(&step.action);
+    if (d && d->metadata_only && !step.error) return true;
+  }
+  return false;
 }
 
 uint64_t Hash(const std::string& text) { return XXH3_64bits(text.data(), text.size()); }
@@ -295,7 +305,12 @@ class Explorer {
       // The situation before the step, for coverage (no copy of the model on this path).
       const std::string row = CoverageRow(model, g_.alphabet[action]);
       const std::string coarse_row = CoarseCoverageRow(model, g_.alphabet[action]);
+      const std::vector<std::string> shapes =
+          BranchShapes(model, g_.alphabet[action], /*ok=*/true, MetadataDeleted(walk.steps));
       const Status want = model.Apply(g_.alphabet[action]);
+      if (want.ok()) {
+        for (const std::string& shape : shapes) report_.coverage.RecordShape(shape);
+      }
       const int16_t error = ErrorCode(want);
       walk.steps.push_back(StepOf(g_, action, error));
       const Status got = backend_.Perform(g_.alphabet[action]);
@@ -437,7 +452,9 @@ BackendExploreReport ExploreBackend(const BackendExploreOptions& options,
   // Only what the backend can send is explored (qemu-img gets no `start`), asked of the
   // backend itself as the fuzzer does.
   std::vector<scenario::Action> alphabet;
-  for (const scenario::Action& action : model::ExploreAlphabet(options.model)) {
+  for (const scenario::Action& action : options.every_flag
+                                            ? EveryFlagAlphabet(options.model)
+                                            : model::ExploreAlphabet(options.model)) {
     scenario::Scenario one = model::PathScenario(options.model, {{action, std::nullopt, {}}}, "");
     if (auto reason = backend.CannotRun(one)) {
       report.refused_actions.push_back(fmt::format("{}: {}", ActionText(one, action), *reason));
@@ -446,7 +463,9 @@ BackendExploreReport ExploreBackend(const BackendExploreOptions& options,
     }
   }
   if (alphabet.empty()) return report;
-  Explorer(options, backend, BuildGraph(options.model, std::move(alphabet)), report).Run();
+  StateGraph graph = BuildGraph(options.model, std::move(alphabet));
+  if (options.on_graph) options.on_graph(graph.nodes.size(), graph.target.size());
+  Explorer(options, backend, std::move(graph), report).Run();
   return report;
 }
 

@@ -46,11 +46,15 @@ struct BackendExploreOptions {
   model::ExploreOptions model;      // profile, depth, names, disk and write sizes
   uint64_t max_ops = 0;             // backend operations (domains begun + steps); 0: no bound
   int max_walk = 48;                // steps of one walk before its bytes are checked
+  bool every_flag = false;          // every flag combination (explore_alphabet.h), not the
+                                    // profile's own alphabet
   std::vector<KnownFinding> known;  // set aside when a divergence matches
   Shard shard;                      // the part of the transitions this process checks
   bool record_checked = false;      // fill BackendExploreReport::checked_edges
   // Progress (display only): transitions checked of all, backend operations so far.
   std::function<void(uint64_t checked, uint64_t total, uint64_t ops)> on_progress;
+  // Once the model's graph is built, before the first backend operation.
+  std::function<void(uint64_t states, uint64_t transitions)> on_graph;
   std::function<bool()> stop;  // asked between steps; true ends the search (an interrupt)
 };
 

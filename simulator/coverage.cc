@@ -47,22 +47,29 @@ bool Exists(const model::Model& before, const std::string& name) {
 
 std::string Row(const model::Model& before, const scenario::Action& action, bool options) {
   const std::string state(PowerStateName(before.state()));
+  const std::string operation =
+      options ? OperationText(action) : std::string(scenario::ActionName(action));
   if (const auto* c = std::get_if<scenario::Create>(&action)) {
-    return fmt::format("{} | {} | {}", options ? Options("create", *c) : "create", state,
+    return fmt::format("{} | {} | {}", operation, state,
                        Exists(before, c->name) ? "name exists" : "new name");
   }
   if (const auto* d = std::get_if<scenario::Delete>(&action)) {
-    return fmt::format("{} | {} | {}", options ? Options("delete", *d) : "delete", state,
-                       Position(before, d->name));
+    return fmt::format("{} | {} | {}", operation, state, Position(before, d->name));
   }
   if (const auto* r = std::get_if<scenario::Revert>(&action)) {
-    return fmt::format("{} | {} | {}", options ? Options("revert", *r) : "revert", state,
-                       Position(before, r->name));
+    return fmt::format("{} | {} | {}", operation, state, Position(before, r->name));
   }
-  return fmt::format("{} | {}", scenario::ActionName(action), state);
+  return fmt::format("{} | {}", operation, state);
 }
 
 }  // namespace
+
+std::string OperationText(const scenario::Action& action) {
+  if (const auto* c = std::get_if<scenario::Create>(&action)) return Options("create", *c);
+  if (const auto* d = std::get_if<scenario::Delete>(&action)) return Options("delete", *d);
+  if (const auto* r = std::get_if<scenario::Revert>(&action)) return Options("revert", *r);
+  return std::string(scenario::ActionName(action));
+}
 
 std::string CoverageRow(const model::Model& before, const scenario::Action& action) {
   return Row(before, action, true);
@@ -70,6 +77,44 @@ std::string CoverageRow(const model::Model& before, const scenario::Action& acti
 
 std::string CoarseCoverageRow(const model::Model& before, const scenario::Action& action) {
   return Row(before, action, false);
+}
+
+std::vector<std::string> BranchShapes(const model::Model& before, const scenario::Action& action,
+                                      bool ok, bool metadata_deleted) {
+  std::vector<std::string> shapes;
+  const bool revert_or_delete = std::holds_alternative<scenario::Revert>(action) ||
+                                std::holds_alternative<scenario::Delete>(action);
+  if (!ok || !revert_or_delete) return shapes;
+  const auto snapshots = before.Snapshots();
+  auto serial_of = [&](const std::string& name) -> uint64_t {
+    for (const auto& s : snapshots) {
+      if (s.name == name) return s.serial;
+    }
+    return 0;
+  };
+  auto below = [&](uint64_t serial, auto&& external_below) -> bool {
+    for (const auto& s : snapshots) {
+      if (s.parent_serial == serial && (s.external || external_below(s.serial, external_below))) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (const auto* r = std::get_if<scenario::Revert>(&action)) {
+    const uint64_t serial = serial_of(r->name);
+    if (serial != 0 && below(serial, below))
+      shapes.push_back("shape: revert below an external snapshot");
+  }
+  if (const auto* d = std::get_if<scenario::Delete>(&action)) {
+    const uint64_t serial = serial_of(d->name);
+    int children = 0;
+    for (const auto& s : snapshots) children += serial != 0 && s.parent_serial == serial;
+    if (children >= 2) shapes.push_back("shape: delete of a parent with several children");
+    if (metadata_deleted && !d->metadata_only) {
+      shapes.push_back("shape: delete after a metadata-only delete");
+    }
+  }
+  return shapes;
 }
 
 void Coverage::Record(const model::Model& before, const scenario::Action& action, bool agreed) {
@@ -88,6 +133,9 @@ std::string Coverage::Table() const {
   for (const auto& [row, count] : rows_) {
     text += fmt::format("{} {:>8} {:>8}  {}\n", count.agreed < count.ran ? '!' : ' ', count.ran,
                         count.agreed, row);
+  }
+  for (const auto& [shape, count] : shapes_) {
+    text += fmt::format("  {:>8} {:>8}  {}\n", count, "", shape);
   }
   return text;
 }

@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/profile.h"
 #include "model/model.h"
@@ -27,10 +28,21 @@ struct CoverageCount {
   uint64_t agreed = 0;
 };
 
+// The operation with its options as its YAML item shows them, without the name:
+// "create", "delete: {children: true}", "start".
+std::string OperationText(const scenario::Action& action);
+
 // The row of `action` in the state `before`, with its options; and without them
 // ("delete | running | current"), the row a profile's reachability is stated in.
 std::string CoverageRow(const model::Model& before, const scenario::Action& action);
 std::string CoarseCoverageRow(const model::Model& before, const scenario::Action& action);
+
+// The shapes of sequences long enough to branch that `action`, answered `ok`, gives in
+// the state `before`: "shape: revert below an external snapshot", "shape: delete of a
+// parent with several children", "shape: delete after a metadata-only delete" (when
+// `metadata_deleted` says one happened earlier in the sequence).
+std::vector<std::string> BranchShapes(const model::Model& before, const scenario::Action& action,
+                                      bool ok, bool metadata_deleted);
 
 class Coverage {
  public:
@@ -39,6 +51,9 @@ class Coverage {
   void Record(const std::string& row, const std::string& coarse_row, bool agreed);
   const std::map<std::string, CoverageCount>& rows() const { return rows_; }
   const std::set<std::string>& coarse_rows() const { return coarse_; }
+  // A sequence shape (BranchShapes) met once more; shapes are counted apart from rows.
+  void RecordShape(const std::string& shape) { ++shapes_[shape]; }
+  const std::map<std::string, uint64_t>& shapes() const { return shapes_; }
   // "      ran   agreed  row" lines, rows in order; rows where the backend disagreed
   // at least once are marked with '!'.
   std::string Table() const;
@@ -46,6 +61,7 @@ class Coverage {
  private:
   std::map<std::string, CoverageCount> rows_;
   std::set<std::string> coarse_;
+  std::map<std::string, uint64_t> shapes_;
 };
 
 // Every coarse row the model reaches for `profile` within `depth` operations of the

@@ -130,9 +130,20 @@ rc::Gen<scenario::Action> GenAction(Profile profile, int names,
   auto power = rc::gen::element<scenario::Action>(scenario::Start{}, scenario::Shutdown{},
                                                   scenario::Pause{}, scenario::Resume{});
   const auto target = GenTarget(names, existing, current);
+  // Trees branch only once they have grown: creates come first while few names exist,
+  // and a metadata-only delete is drawn as often as the other flag sets together, so that
+  // the deletes after it (a branching shape, coverage.h) come up in a default campaign.
+  const int creates = existing.size() < static_cast<size_t>(names) ? 5 : 2;
+  auto metadata_only = rc::gen::map(target, [](std::string name) -> scenario::Action {
+    scenario::Delete del{std::move(name)};
+    del.metadata_only = true;
+    return del;
+  });
   return rc::gen::weightedOneOf<scenario::Action>({
-      {3, MostlyPlain<scenario::Create>(GenCreate(profile, names), GenNewName(names, existing))},
+      {creates,
+       MostlyPlain<scenario::Create>(GenCreate(profile, names), GenNewName(names, existing))},
       {3, MostlyPlain<scenario::Delete>(GenDelete(names), target)},
+      {existing.empty() ? 0 : 1, metadata_only},
       {3, MostlyPlain<scenario::Revert>(GenRevert(profile, names), target)},
       {1, GenWrite()},
       {2, power},

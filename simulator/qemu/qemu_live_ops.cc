@@ -15,6 +15,9 @@ namespace {
 // The most one HMP qemu-io write moves (QEMU allocates a buffer of the whole length).
 constexpr uint64_t kChunkBytes = 4 << 20;
 
+// libvirt 9.0's limit on an active disk's backing chain (qemuDomainStorageSourceValidateDepth).
+constexpr size_t kBackingChainLimit = 200;
+
 bool IsExternal(const scenario::Create& create) {
   return create.disk_only || create.location == scenario::Location::kExternal;
 }
@@ -44,6 +47,20 @@ Status QemuBackend::RefuseCreate(const scenario::Create& create) const {
   }
   if (create.quiesce && state_ == PowerState::kRunning) {
     return Status::Error(ErrorClass::kArgumentUnsupported, "QEMU guest agent is not configured");
+  }
+  // libvirt counts each disk's backing chain before an active external snapshot
+  // (docs/model.md decision 30): 200 images take no overlay.
+  if (Active() && IsExternal(create)) {
+    for (size_t i = 0; i < active_.size(); ++i) {
+      size_t images = 0;
+      for (std::optional<std::string> f = active_[i]; f; f = BackingOf(*f)) ++images;
+      if (images >= kBackingChainLimit) {
+        return Status::Error(ErrorClass::kOperationUnsupported,
+                             fmt::format("backing chains more than {} layers deep are not "
+                                         "supported for disk '{}'",
+                                         kBackingChainLimit, disks_[i].name));
+      }
+    }
   }
   return Status::Ok();
 }

@@ -16,8 +16,8 @@ ours() {
   done
 }
 
-check_clean() {  # $1: what happened
-  for _ in $(seq 50); do
+check_clean() {  # $1: what happened (up to 30 s: a loaded machine is slow to reap)
+  for _ in $(seq 300); do
     [ -z "$(ours)" ] && [ -z "$(ls -A "$tmp")" ] && return 0
     sleep 0.1
   done
@@ -36,8 +36,8 @@ for signal in TERM INT KILL; do
   env --default-signal=INT "$snapsim" run scenarios/esx scenarios/esx scenarios/esx scenarios/esx scenarios/esx \
     --backend "$backend" --quiet >/dev/null 2>&1 &
   pid=$!
-  # Kill it once its vcsim is up (the process appears with our TMPDIR).
-  for _ in $(seq 100); do [ -n "$(ours)" ] && break; sleep 0.05; done
+  # Kill it once its vcsim is up (the process appears with our TMPDIR; up to 30 s).
+  for _ in $(seq 600); do [ -n "$(ours)" ] && break; sleep 0.05; done
   [ -n "$(ours)" ] || { echo "FAIL: no vcsim started for SIG$signal"; exit 1; }
   kill -s "$signal" "$pid"
   wait "$pid" 2>/dev/null

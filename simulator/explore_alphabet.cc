@@ -1,0 +1,66 @@
+#include "simulator/explore_alphabet.h"
+
+#include <string>
+
+namespace snapsim::simulator {
+namespace {
+
+void AddCreates(const std::string& name, std::vector<scenario::Action>& out) {
+  for (auto memory :
+       {scenario::MemoryMode::kAuto, scenario::MemoryMode::kNo, scenario::MemoryMode::kYes}) {
+    for (int flags = 0; flags < 16; ++flags) {
+      scenario::Create c{name};
+      c.memory = memory;
+      c.disk_only = flags & 1;
+      c.halt = flags & 2;
+      c.location = flags & 4 ? scenario::Location::kExternal : scenario::Location::kInternal;
+      c.quiesce = flags & 8;
+      out.push_back(c);
+    }
+  }
+}
+
+void AddDeletes(const std::string& name, std::vector<scenario::Action>& out) {
+  for (int set = 0; set < 7; ++set) {  // the combinations the format accepts
+    scenario::Delete d{name};
+    switch (set) {
+      case 1: d.children = true; break;
+      case 2: d.children_only = true; break;
+      case 3: d.metadata_only = true; break;
+      case 4: d.discard = true; break;
+      case 5: d.discard = d.suppress_power_on = true; break;
+      case 6: d.children = d.children_only = true; break;
+      default: break;
+    }
+    out.push_back(d);
+  }
+}
+
+void AddReverts(const std::string& name, std::vector<scenario::Action>& out) {
+  for (int flags = 0; flags < 16; ++flags) {
+    scenario::Revert r{name};
+    r.running = flags & 1;
+    r.paused = flags & 2;
+    r.force = flags & 4;
+    r.suppress_power_on = flags & 8;
+    out.push_back(r);
+  }
+}
+
+}  // namespace
+
+std::vector<scenario::Action> EveryFlagAlphabet(const model::ExploreOptions& o) {
+  std::vector<scenario::Action> out = {scenario::Start{}, scenario::Shutdown{}, scenario::Pause{},
+                                       scenario::Resume{}};
+  for (int i = 0; i < o.names; ++i) {
+    const std::string name(1, static_cast<char>('a' + i));
+    AddCreates(name, out);
+    AddDeletes(name, out);
+    AddReverts(name, out);
+    out.push_back(scenario::Write{"vda", i * o.write_bytes, o.write_bytes,
+                                  scenario::Fill{static_cast<uint8_t>(0xA1 + i)}});
+  }
+  return out;
+}
+
+}  // namespace snapsim::simulator
