@@ -1,5 +1,6 @@
 // snapsim explore --hypervisor PROFILE [--depth N] [--names N]
-//                 [--backend B [--known FILE] [--max-ops N] [--out DIR]]
+//                 [--backend B [--known FILE] [--max-ops N] [--out DIR] [--shard K/N|auto[:N]]
+//                  [--json FILE]]
 // Without --backend: the model's invariants in every state (model/explore.h). With it:
 // every transition of the model's state graph checked on B (simulator/backend_explorer.h).
 // Each depth is printed as it completes; a live line on stderr counts states (see
@@ -13,9 +14,12 @@
 
 #include "cli/coverage_output.h"
 #include "cli/progress_line.h"
+#include "cli/report_file.h"
+#include "cli/shard_option.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
 #include "model/explore.h"
+#include "reports/campaign_json_report.h"
 #include "scenario/writer.h"
 #include "simulator/backend_explorer.h"
 #include "simulator/backend_registry.h"
@@ -28,7 +32,7 @@ struct ExploreArgs {
   std::string hypervisor;
   int depth = 6;
   int names = 3;
-  std::string backend, known, out = "build/explore";
+  std::string backend, known, out = "build/explore", shard, json;
   uint64_t max_ops = 0;
   bool coverage = false;
   bool every_flag = false;
@@ -62,6 +66,9 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
   options.model.depth = args.depth;
   options.model.names = args.names;
   options.max_ops = args.max_ops;
+  const auto shard = ShardOption(args.shard);
+  if (!shard) return kExitBadInput;
+  options.shard = shard->shard;
   options.every_flag = args.every_flag;
   if (!args.known.empty()) {
     auto known = simulator::LoadKnownFindings(args.known, args.backend);
@@ -71,9 +78,10 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
     }
     options.known = std::move(*known);
   }
-  fmt::print("explore {} on {}: depth {}, {} names{}{}\n", args.hypervisor, args.backend,
+  fmt::print("explore {} on {}: depth {}, {} names{}{}{}\n", args.hypervisor, args.backend,
              args.depth, args.names, args.every_flag ? ", every flag" : "",
-             args.max_ops > 0 ? fmt::format(", at most {} backend operations", args.max_ops) : "");
+             args.max_ops > 0 ? fmt::format(", at most {} backend operations", args.max_ops) : "",
+             ShardText(*shard));
   std::fflush(stdout);
   ProgressLine progress("transitions", 0, /*verbose=*/false);
   options.on_graph = [&](uint64_t states, uint64_t transitions) {
@@ -107,12 +115,32 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
       report.states, report.checked, report.transitions, report.backend_ops,
       report.checked > 0 ? static_cast<double>(report.backend_ops) / report.checked : 0.0,
       report.walks, report.replays, seconds);
+  if (report.unreached > 0) {
+    fmt::print("{} transitions not reached: every way to them diverged first\n", report.unreached);
+  }
   if (report.unconfirmed > 0) {
     fmt::print("{} divergences of a walk did not show again when replayed\n", report.unconfirmed);
   }
   if (report.budget_spent) fmt::print("stopped at --max-ops {}\n", args.max_ops);
-  const int status = report.groups.empty() ? kExitOk : kExitCheckFailed;
+  int status = report.groups.empty() ? kExitOk : kExitCheckFailed;
   fmt::print("{} new divergences\n", report.groups.size());
+  if (!args.json.empty()) {
+    reports::ExploreJson json;
+    json.profile = args.hypervisor;
+    json.backend = args.backend;
+    json.depth = args.depth;
+    json.names = args.names;
+    json.states = report.states;
+    json.transitions = report.all_transitions;
+    if (!args.shard.empty()) json.shard = shard->shard;
+    for (const simulator::DivergedTransition& t : report.diverged) {
+      json.diverged.push_back({t.edge, t.signature, t.finding, t.path});
+    }
+    json.checked = report.checked;
+    json.unreached = report.unreached;
+    json.incomplete = report.interrupted || report.budget_spent;
+    if (!WriteFile(args.json, reports::ExploreJsonReport(std::move(json)))) status = kExitBadInput;
+  }
   if (report.interrupted) {
     fmt::print("interrupted after {} of {} transitions\n", report.checked, report.transitions);
     std::fflush(stdout);
@@ -129,6 +157,11 @@ int RunExplore(const ExploreArgs& args) {
     return kExitBadInput;
   }
   if (!args.backend.empty() && args.backend != "model") return RunBackendExplore(args, *profile);
+  if (!args.shard.empty() || !args.json.empty()) {
+    fmt::print(stderr, "snapsim: error: explore --{} needs --backend NAME (not the model)\n",
+               args.shard.empty() ? "json" : "shard");
+    return kExitBadInput;
+  }
   model::ExploreOptions options;
   options.profile = *profile;
   options.depth = args.depth;
@@ -194,6 +227,12 @@ void Register(CLI::App& app) {
   explore->add_flag("--every-flag", args->every_flag,
                     "With --backend: every flag combination the format accepts, not only the "
                     "profile's own");
+  explore->add_option("--shard", args->shard,
+                      std::string("With --backend: ") + kShardHelp +
+                          "; shard K checks the transitions K, K+N, ... of the graph");
+  explore->add_option("--json", args->json,
+                      "With --backend: write a JSON-lines report of the diverging transitions "
+                      "(report merge joins shards)");
   explore->add_flag("--coverage", args->coverage,
                     "With --backend: print how often each situation ran and the backend agreed");
   explore->callback([args] { SetExitStatus(RunExplore(*args)); });

@@ -18,9 +18,11 @@
 #include <fmt/format.h>
 
 #include "cli/backend_options.h"
+#include "cli/report_file.h"
 #include "cli/report_input.h"
 #include "cli/rerun_failed.h"
 #include "cli/run_output.h"
+#include "cli/shard_option.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
 #include "core/utf8.h"
@@ -50,34 +52,6 @@ struct RunOptions {
   bool quiet = false;
   bool timings = false;
 };
-
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) {
-    fmt::print(stderr, "snapsim: error: cannot write {}\n", path);
-    return false;
-  }
-  return true;
-}
-
-std::optional<simulator::Shard> ParseShard(std::string text) {
-  // Without --shard, GoogleTest's sharding variables (as CI systems set them) apply.
-  const char* env_index = std::getenv("GTEST_SHARD_INDEX");
-  const char* env_total = std::getenv("GTEST_TOTAL_SHARDS");
-  if (text.empty() && env_index != nullptr && env_total != nullptr) {
-    text = std::string(env_index) + "/" + env_total;
-  }
-  if (text.empty()) return simulator::Shard{};
-  int index = -1, count = 0;
-  char slash = 0, extra = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d%c", &index, &slash, &count, &extra) != 3 || slash != '/' ||
-      count < 1 || index < 0 || index >= count) {
-    return std::nullopt;
-  }
-  return simulator::Shard{index, count};
-}
 
 // Loads every file; any error stops the run before anything executes.
 std::optional<std::vector<scenario::Scenario>> LoadAll(const std::vector<std::string>& paths) {
@@ -156,14 +130,15 @@ std::optional<std::vector<simulator::Case>> Select(std::vector<simulator::Case> 
 
 // Writes the reports asked for; false when one could not be written.
 bool WriteReports(const RunOptions& options, const std::vector<simulator::ScenarioResult>& results,
-                  bool incomplete, reports::HtmlReportInput html) {
+                  bool incomplete, reports::HtmlReportInput html, const reports::JsonShard* shard) {
   bool written = true;
   if (!options.junit_path.empty()) {
     written &= WriteFile(options.junit_path, reports::JunitReport(results, incomplete));
   }
   if (!options.json_path.empty()) {
-    written &= WriteFile(options.json_path, reports::JsonLinesReport(options.seed, results,
-                                                                     options.timings, incomplete));
+    written &= WriteFile(
+        options.json_path,
+        reports::JsonLinesReport(options.seed, results, options.timings, incomplete, shard));
   }
   if (!options.html_path.empty()) {
     html.incomplete = incomplete;
@@ -175,14 +150,9 @@ bool WriteReports(const RunOptions& options, const std::vector<simulator::Scenar
 
 int Run(const RunOptions& options) {
   fmt::print("seed: {}\n", options.seed);  // every run prints its seed first
-  auto shard = ParseShard(options.shard_text);
-  if (!shard) {
-    fmt::print(stderr,
-               "snapsim: error: --shard (or GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS) wants K/N "
-               "with 0 <= K < N, got '{}'\n",
-               options.shard_text);
-    return kExitBadInput;
-  }
+  const auto shard_choice = ShardOption(options.shard_text);
+  if (!shard_choice) return kExitBadInput;
+  const simulator::Shard* shard = &shard_choice->shard;
   auto backend_options = ParseBackendOptions(options.profile, options.disk_dir, options.backends);
   if (!backend_options) return kExitBadInput;
   std::vector<simulator::BackendFactory> backends;
@@ -215,8 +185,10 @@ int Run(const RunOptions& options) {
   }
   int left = 0;
   for (const auto& l : left_out) left += l.pairs;
-  fmt::print("{} scenarios x {} backends, shard {}/{}: {} cases, {} jobs{}\n", scenarios->size(),
-             backends.size(), shard->index, shard->count, cases->size(), options.jobs,
+  fmt::print("{} scenarios x {} backends, shard {}/{}{}: {} cases, {} jobs{}\n", scenarios->size(),
+             backends.size(), shard->index, shard->count,
+             shard_choice->source.empty() ? "" : fmt::format(" ({})", shard_choice->source),
+             cases->size(), options.jobs,
              left > 0 ? fmt::format("; {} pairs left out (profile not implemented)", left) : "");
   std::fflush(stdout);
 
@@ -254,8 +226,11 @@ int Run(const RunOptions& options) {
       [] { return simulator::cleanup::Interrupted() != 0; });
   printer.ClearProgress();
   std::vector<simulator::ScenarioResult> results;
-  for (auto& r : finished) {
-    if (r) results.push_back(std::move(*r));
+  reports::JsonShard json_shard{*shard, {}};  // with --shard: where each case stands
+  for (size_t i = 0; i < finished.size(); ++i) {
+    if (!finished[i]) continue;
+    results.push_back(std::move(*finished[i]));
+    json_shard.case_indices.push_back((*cases)[i].index);
   }
   const int signal = simulator::cleanup::Interrupted();
   // Cases after a gap (one that was running at the signal) were not printed yet.
@@ -263,7 +238,10 @@ int Run(const RunOptions& options) {
     if (finished[i]) printer.Case(*finished[i]);
   }
   printer.Summary(results, left_out, signal != 0);
-  if (!WriteReports(options, results, signal != 0, std::move(html))) return kExitBadInput;
+  if (!WriteReports(options, results, signal != 0, std::move(html),
+                    options.shard_text.empty() ? nullptr : &json_shard)) {
+    return kExitBadInput;
+  }
   if (signal != 0) {
     std::fflush(stdout);
     simulator::cleanup::Reraise(signal);  // exit status 128 + signal
@@ -288,8 +266,7 @@ void Register(CLI::App& app) {
                   "the portability table");
   run->add_option("--seed", options->seed, "Seed (printed first; default 1)");
   run->add_option("--jobs", options->jobs, "Parallel cases (default 1)")->check(CLI::Range(1, 256));
-  run->add_option("--shard", options->shard_text,
-                  "Run shard K of N (0-based K/N): disjoint, complete partitions");
+  run->add_option("--shard", options->shard_text, kShardHelp);
   run->add_option("--known", options->known_path,
                   "Known findings: a case that diverges as recorded is `known`, not a failure; "
                   "a recorded case that no longer diverges fails (docs/known-findings.md)");

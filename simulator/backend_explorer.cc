@@ -130,14 +130,27 @@ class Explorer {
     untested_.assign(g_.expanded, static_cast<uint32_t>(g_.alphabet.size()));
     report_.states = g_.nodes.size();
     report_.transitions = edges;
+    report_.all_transitions = edges;
+    if (!o_.shard.whole()) {  // another shard's edges count as tested here
+      for (size_t e = 0; e < edges; ++e) {
+        if (o_.shard.Owns(e)) continue;
+        tested_[e] = 1;
+        --untested_[e / g_.alphabet.size()];
+        --report_.transitions;
+      }
+    }
     skeleton_ = model::PathScenario(o_.model, {}, "");
     skeleton_.name = fmt::format("explore-{}", backend_.name());
   }
 
   void Run() {
-    while (report_.checked < report_.transitions) {
+    while (report_.checked + report_.unreached < report_.transitions) {
       if (Stopped()) return;
+      const uint64_t before = report_.checked;
       Walk();
+      // The same walk would come again and again (a divergence on the way to its goal):
+      // the goal's edges are counted as unreached instead.
+      if (report_.checked == before && !Stopped()) GiveUpOn(NearestUntested());
     }
   }
 
@@ -221,16 +234,42 @@ class Explorer {
     return any;
   }
 
-  void MarkTested(int32_t node, uint32_t action) {
+  void GiveUpOn(int32_t node) {
     if (node >= g_.expanded) return;
+    for (uint32_t a = 0; a < g_.alphabet.size(); ++a) {
+      const size_t e = g_.Edge(node, a);
+      if (tested_[e]) continue;
+      tested_[e] = 1;
+      --untested_[node];
+      ++report_.unreached;
+    }
+  }
+
+  // True when the edge was not tested before.
+  bool MarkTested(int32_t node, uint32_t action) {
+    if (node >= g_.expanded) return false;
     const size_t e = g_.Edge(node, action);
-    if (tested_[e]) return;
+    if (tested_[e]) return false;
     tested_[e] = 1;
     --untested_[node];
     ++report_.checked;
+    if (o_.record_checked) report_.checked_edges.push_back(e);
     if (o_.on_progress && (report_.checked & 63) == 0) {
       o_.on_progress(report_.checked, report_.transitions, report_.backend_ops);
     }
+    return true;
+  }
+
+  void RecordDiverged(int32_t node, uint32_t action, const Divergence& divergence) {
+    DivergedTransition t;
+    t.edge = g_.Edge(node, action);
+    t.signature = Signature(divergence);
+    if (const KnownFinding* f = MatchKnownFinding(o_.known, FormatDivergence(divergence))) {
+      t.finding = f->finding;
+    }
+    for (uint32_t a : TreePath(g_, node)) t.path.push_back(ActionText(skeleton_, g_.alphabet[a]));
+    t.path.push_back(ActionText(skeleton_, g_.alphabet[action]));
+    report_.diverged.push_back(std::move(t));
   }
 
   void Walk() {
@@ -284,7 +323,8 @@ class Explorer {
           [&] { return backend_.Observe(); }};
       const int n = static_cast<int>(walk.steps.size());
       auto divergence = CompareStep(walk, n, g_.alphabet[action], backend_.name(), answers);
-      MarkTested(node, action);
+      const bool first_check = MarkTested(node, action);
+      if (divergence && first_check) RecordDiverged(node, action, *divergence);
       report_.coverage.Record(row, coarse_row, !divergence.has_value());
       if (divergence) {
         suspect = Suspect{walk.steps, node, action, error, std::move(*divergence)};
@@ -306,6 +346,8 @@ class Explorer {
   // Known, or a signature seen before (kept with the shorter of the two scenarios), or
   // replayed alone to find its shortest scenario.
   void Confirm(const Suspect& suspect) {
+    // Another shard's transition: that shard records it.
+    if (suspect.action && !o_.shard.Owns(g_.Edge(suspect.source, *suspect.action))) return;
     if (Known(suspect.divergence)) return;
     std::vector<scenario::Step> shortest = StepsAlong(TreePath(g_, suspect.source));
     if (suspect.action) shortest.push_back(StepOf(g_, *suspect.action, suspect.error));

@@ -17,6 +17,13 @@
 // with that shortest scenario; one that needs the walk's longer history is reported with
 // the walk as its scenario. Known findings are counted and set aside. Nothing is random:
 // the same options give the same walks, groups and files.
+//
+// Sharded (`shard` K/N), the process checks the edges whose index in the graph (state in
+// breadth-first order times the alphabet, plus the operation) is K modulo N; the others
+// are taken as tested, so walks go through them but aim at its own. Every shard builds
+// the same graph, so the shards' transitions are disjoint and together all of them. A
+// divergence is recorded by the shard whose transition showed it (a bytes divergence at a
+// walk's end by the shard of the walk).
 
 #include <cstdint>
 #include <functional>
@@ -31,6 +38,7 @@
 #include "simulator/divergence.h"
 #include "simulator/fuzzer.h"
 #include "simulator/known_findings.h"
+#include "simulator/shard.h"
 
 namespace snapsim::simulator {
 
@@ -41,6 +49,8 @@ struct BackendExploreOptions {
   bool every_flag = false;          // every flag combination (explore_alphabet.h), not the
                                     // profile's own alphabet
   std::vector<KnownFinding> known;  // set aside when a divergence matches
+  Shard shard;                      // the part of the transitions this process checks
+  bool record_checked = false;      // fill BackendExploreReport::checked_edges
   // Progress (display only): transitions checked of all, backend operations so far.
   std::function<void(uint64_t checked, uint64_t total, uint64_t ops)> on_progress;
   // Once the model's graph is built, before the first backend operation.
@@ -56,11 +66,25 @@ struct DivergenceGroup {
   bool needs_history = false;   // the shortest path to the state did not show it; a walk did
 };
 
+// A transition whose check diverged, when it was checked: its place in the graph, what it
+// showed, and the shortest way to it. Derived from the transition alone (not from walks
+// or replays), so shards report exactly their part of what one run reports.
+struct DivergedTransition {
+  uint64_t edge = 0;
+  std::string signature;          // Signature(divergence) as the walk saw it
+  std::string finding;            // the known finding it matched, or ""
+  std::vector<std::string> path;  // the shortest path to it, then it, as one-line items
+};
+
 struct BackendExploreReport {
   uint64_t states = 0;       // model states in the graph
-  uint64_t transitions = 0;  // edges to check
+  uint64_t transitions = 0;  // edges to check (of this shard)
   uint64_t checked = 0;      // edges checked
-  uint64_t backend_ops = 0;  // Begin calls and steps sent
+  uint64_t unreached = 0;    // edges no walk could reach (a divergence on every way there)
+  std::vector<uint64_t> checked_edges;       // with record_checked: each edge's graph index
+  uint64_t all_transitions = 0;              // of the whole graph (every shard's)
+  std::vector<DivergedTransition> diverged;  // in the order checked
+  uint64_t backend_ops = 0;                  // Begin calls and steps sent
   uint64_t walks = 0;
   uint64_t replays = 0;                      // scenarios replayed to confirm a divergence
   uint64_t unconfirmed = 0;                  // divergences of a walk that no replay showed again

@@ -23,9 +23,8 @@ std::vector<Case> PlanCases(const std::vector<scenario::Scenario>& scenarios,
         ++none[{b, scenario.hypervisor}];
         continue;
       }
-      if (static_cast<int>(index++ % shard.count) == shard.index) {
-        cases.push_back({&scenario, &backends[b]});
-      }
+      if (shard.Owns(index)) cases.push_back({&scenario, &backends[b], index});
+      ++index;
     }
   }
   if (left_out != nullptr) {

@@ -8,17 +8,14 @@
 #include "scenario/scenario.h"
 #include "simulator/backend_registry.h"
 #include "simulator/runner.h"
+#include "simulator/shard.h"
 
 namespace snapsim::simulator {
 
 struct Case {
   const scenario::Scenario* scenario;
   const BackendFactory* backend;
-};
-
-struct Shard {
-  int index = 0;  // 0-based, as GoogleTest's GTEST_SHARD_INDEX and Kubernetes' job index
-  int count = 1;
+  uint64_t index = 0;  // its place among the cases of every shard (the unsharded plan)
 };
 
 // Scenario x backend pairs that are no case: the backend does not implement the scenario's

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include <rapidcheck.h>
@@ -25,28 +26,24 @@ struct Sut {
   std::map<std::string, int>* set_aside;
   std::optional<Divergence> divergence;  // the one the property failed with
   Coverage* coverage;
+  std::string set_aside_as;  // the known finding the sequence ran into
 };
 
-// A divergence: set aside (the sequence is discarded) when it is a known finding, else
-// the property fails with it.
+// Thrown out of a sequence that ran into a known finding; the property then holds for it,
+// so that it takes its place in the campaign (shards stay aligned) and RapidCheck never
+// shrinks towards it.
+struct SetAside {};
+
+// A divergence: set aside when it is a known finding, else the property fails with it.
 void Diverged(Sut& sut, Divergence divergence) {
   const std::string message = FormatDivergence(divergence);
   if (const KnownFinding* finding = MatchKnownFinding(*sut.known, message)) {
     ++(*sut.set_aside)[finding->finding];
-    RC_DISCARD(fmt::format("known finding {}: {}", finding->finding, message));
+    sut.set_aside_as = finding->finding;
+    throw SetAside{};
   }
   sut.divergence = std::move(divergence);
   RC_FAIL(message);
-}
-
-bool IsDiscard(const std::exception_ptr& thrown) {
-  try {
-    std::rethrow_exception(thrown);
-  } catch (const rc::detail::CaseResult& result) {
-    return result.type == rc::detail::CaseResult::Type::Discard;
-  } catch (...) {
-  }
-  return false;
 }
 
 scenario::Scenario Skeleton(Profile profile, PowerState initial) {
@@ -125,26 +122,33 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
 
   int ran = 0, shrinks = 0;  // sequences that held before the first failure; tries after it
   bool failed = false;
+  uint64_t next_index = 0, index = 0;  // RapidCheck's search calls, of all shards
+  uint64_t resume_at = 0;              // keep_going: the sequences before it have run
+  std::optional<uint64_t> failed_at;   // the sequence this round of the search failed at
   auto property = [&] {
+    if (!failed) {  // a search call, not a shrink: sequence `index` of the whole campaign
+      index = next_index++;
+      // Another shard's, or run in an earlier round: passes unrun.
+      if (index < resume_at || !options.shard.Owns(index)) return;
+    }
     if (options.stop && options.stop()) {
       report.interrupted = true;
       return;
     }
     struct Progress {
-      int &ran, &shrinks;
-      bool& failed;
+      int &ran, &set_aside, &shrinks;
       const FuzzOptions& options;
       ~Progress() {
-        if (options.on_progress) options.on_progress(ran, shrinks);
+        if (options.on_progress) options.on_progress(ran + set_aside, shrinks);
       }
-    } progress{ran, shrinks, failed, options};
+    } progress{ran, report.set_aside_runs, shrinks, options};
     if (failed) ++shrinks;
     const PowerState initial = *rc::gen::elementOf(initials);
     const scenario::Scenario skeleton = Skeleton(options.profile, initial);
     std::unique_ptr<Backend> backend = make_backend();
     backend->Begin(skeleton);
-    Sut sut{backend.get(), &skeleton,       {}, &options.known, &report.set_aside,
-            std::nullopt,  &report.coverage};
+    Sut sut{backend.get(), &skeleton,        {}, &options.known, &report.set_aside,
+            std::nullopt,  &report.coverage, {}};
     const model::Model start(skeleton);
     try {
       rc::state::check(start, sut, [&](const model::Model& now) {
@@ -165,20 +169,32 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
         sut.steps.push_back({check, std::nullopt, {}});
         Diverged(sut, std::move(*divergence));
       }
+    } catch (const SetAside&) {
+      backend->End();
+      if (!failed) {
+        ++report.set_aside_runs;
+        if (options.on_sequence) options.on_sequence(index, "set-aside", sut.set_aside_as);
+      }
+      return;
     } catch (...) {
       // The last failing run is the most shrunk one: RapidCheck only keeps shrinking
-      // from candidates that fail. A discarded run (a known finding) is not one.
-      if (!IsDiscard(std::current_exception())) {
-        failing_steps = sut.steps;
-        failing_initial = initial;
-        failing_divergence = sut.divergence;
-        failed = true;
+      // from candidates that fail.
+      failing_steps = sut.steps;
+      failing_initial = initial;
+      failing_divergence = sut.divergence;
+      if (!failed) {
+        failed_at = index;
+        if (options.on_sequence) options.on_sequence(index, "failed", "");
       }
+      failed = true;
       backend->End();
       throw;
     }
     backend->End();
-    if (!failed) ++ran;
+    if (!failed) {
+      ++ran;
+      if (options.on_sequence) options.on_sequence(index, "held", "");
+    }
   };
 
   // RapidCheck loads (and prints) its global configuration on first use, with a random
@@ -186,7 +202,7 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
   setenv("RC_PARAMS", fmt::format("seed={}", options.seed).c_str(), 1);
   rc::detail::TestParams params;
   params.seed = options.seed;
-  params.maxSuccess = options.runs;
+  params.maxSuccess = options.runs * options.shard.count;
   params.maxSize = options.steps_max;
   // It also says "Using configuration: seed=N" on std::cerr; snapsim prints its seed itself.
   std::ostringstream rapidcheck_notes;
@@ -194,29 +210,48 @@ FuzzReport Fuzz(const FuzzOptions& options, const BackendMaker& make_backend) {
     std::streambuf* saved;
     ~QuietCerr() { std::cerr.rdbuf(saved); }
   } quiet{std::cerr.rdbuf(rapidcheck_notes.rdbuf())};
-  const auto result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
-
-  rc::detail::GaveUpResult gave_up;
-  if (result.match(gave_up)) {
-    report.runs = report.interrupted ? ran : gave_up.numSuccess;
-    report.gave_up = true;
-    return report;
+  // One round of the search per counterexample: RapidCheck stops at a failure, and with
+  // keep_going the next round starts from the same seed, the sequences up to the failure
+  // passing unrun, so that every sequence still gets its own random stream and size.
+  std::set<std::string> signatures;
+  for (;;) {
+    next_index = 0;
+    failed = false;
+    shrinks = 0;
+    failed_at.reset();
+    failing_divergence.reset();
+    const auto result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
+    rc::detail::FailureResult failure;
+    if (!result.match(failure) || !failed_at) break;
+    FuzzCounterexample found;
+    found.index = *failed_at;
+    found.failure =
+        failing_divergence ? FormatDivergence(*failing_divergence) : failure.description;
+    found.divergence = failing_divergence;
+    found.scenario = Skeleton(options.profile, failing_initial);
+    found.scenario.name =
+        fmt::format("fuzz-{}-seed-{}", ProfileName(options.profile), options.seed);
+    if (options.keep_going) found.scenario.name += fmt::format("-sequence-{}", found.index);
+    found.scenario.description =
+        fmt::format("Found by snapsim fuzz --hypervisor {} --seed {}, shrunk: {}",
+                    ProfileName(options.profile), options.seed, found.failure);
+    found.scenario.steps = failing_steps;
+    const std::string signature = found.divergence ? Signature(*found.divergence) : found.failure;
+    if (!report.counterexample) {
+      report.failed_index = found.index;
+      report.failure = found.failure;
+      report.divergence = found.divergence;
+      report.counterexample = std::move(found.scenario);
+      signatures.insert(signature);
+    } else if (signatures.insert(signature).second) {
+      report.also.push_back(std::move(found));
+    } else {
+      ++report.repeated;
+    }
+    if (!options.keep_going || report.interrupted) break;
+    resume_at = *failed_at + 1;
   }
-  rc::detail::FailureResult failure;
-  if (!result.match(failure)) {
-    report.runs = report.interrupted ? ran : options.runs;
-    return report;
-  }
-  report.runs = failure.numSuccess;
-  report.failure = failing_divergence ? FormatDivergence(*failing_divergence) : failure.description;
-  report.divergence = failing_divergence;
-  scenario::Scenario counterexample = Skeleton(options.profile, failing_initial);
-  counterexample.name = fmt::format("fuzz-{}-seed-{}", ProfileName(options.profile), options.seed);
-  counterexample.description =
-      fmt::format("Found by snapsim fuzz --hypervisor {} --seed {}, shrunk: {}",
-                  ProfileName(options.profile), options.seed, report.failure);
-  counterexample.steps = failing_steps;
-  report.counterexample = std::move(counterexample);
+  report.runs = ran;
   return report;
 }
 
