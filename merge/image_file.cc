@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -26,6 +27,14 @@ const uint8_t* ImageFile::Mapping() const {
     mapping_ = static_cast<const uint8_t*>(p);
   });
   return mapping_;
+}
+
+void ImageFile::ReleaseMapped(uint64_t offset, uint64_t n) const {
+  if (mapping_ == nullptr || n == 0 || offset >= size_bytes_) return;
+  static const uint64_t kPage = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  const uint64_t from = offset / kPage * kPage;
+  const uint64_t to = std::min(size_bytes_, offset + std::min(n, size_bytes_ - offset));
+  madvise(const_cast<uint8_t*>(mapping_) + from, to - from, MADV_DONTNEED);
 }
 
 namespace {
