@@ -121,6 +121,11 @@ class MappedRanges {
   std::vector<Range> ranges_;
 };
 
+// Segments at least this long are compared in place through the file's mapping; shorter
+// ones are pread into a per-thread buffer: for them, faulting pages in and releasing them
+// again costs more than the copy (a fragmented image's 4-64 KiB extents).
+constexpr size_t kMapMinBytes = size_t{1} << 20;
+
 // The bytes of `side` over [offset, offset + n) where `e` (or a hole, if null) covers it:
 // nullptr for known zeros, a pointer into the file's mapping (noted in `mapped`), or
 // `buffer` after a read.
@@ -128,14 +133,20 @@ Result<const uint8_t*> SegmentBytes(const ContentSource& side, const Extent* e, 
                                     size_t n, bool use_mmap, std::vector<uint8_t>* buffer,
                                     MappedRanges* mapped) {
   if (e == nullptr || IsKnownZero(e->source)) return static_cast<const uint8_t*>(nullptr);
-  if (const auto* image = std::get_if<ImageSource>(&e->source); image && use_mmap) {
+  if (buffer->size() < n && n < kMapMinBytes) buffer->resize(kMapMinBytes);
+  if (const auto* image = std::get_if<ImageSource>(&e->source)) {
     const ImageFile* file = side.File(image->image_id);
     const uint64_t at = image->image_offset + (offset - e->offset);
-    if (file && InBounds(at, n, file->size_bytes())) {  // no sum that could wrap
-      if (const uint8_t* mapping = file->Mapping()) {
+    if (file && use_mmap && n >= kMapMinBytes && InBounds(at, n, file->size_bytes())) {
+      if (const uint8_t* mapping = file->Mapping()) {  // no sum above could wrap
         mapped->Add(file, at, n);
         return mapping + at;
       }
+    }
+    if (file) {
+      if (buffer->size() < n) buffer->resize(n);
+      if (Status s = file->ReadData(at, std::span(buffer->data(), n)); !s.ok()) return s;
+      return static_cast<const uint8_t*>(buffer->data());
     }
   }
   if (buffer->size() < n) buffer->resize(n);  // only sources that cannot be mapped pay
