@@ -88,7 +88,7 @@ struct Job {
   uint64_t size = 0;
   size_t block_bytes = 0;
   bool first_only = false;
-  bool use_mmap = true;
+  size_t map_min_bytes = 0;                        // SIZE_MAX: never map
   std::vector<std::vector<DiffRange>> diffs = {};  // per block
   std::vector<Status> errors = {};                 // per block
   std::atomic<size_t> next{0};
@@ -121,23 +121,17 @@ class MappedRanges {
   std::vector<Range> ranges_;
 };
 
-// Segments at least this long are compared in place through the file's mapping; shorter
-// ones are pread into a per-thread buffer: for them, faulting pages in and releasing them
-// again costs more than the copy (a fragmented image's 4-64 KiB extents).
-constexpr size_t kMapMinBytes = size_t{1} << 20;
-
 // The bytes of `side` over [offset, offset + n) where `e` (or a hole, if null) covers it:
 // nullptr for known zeros, a pointer into the file's mapping (noted in `mapped`), or
 // `buffer` after a read.
 Result<const uint8_t*> SegmentBytes(const ContentSource& side, const Extent* e, uint64_t offset,
-                                    size_t n, bool use_mmap, std::vector<uint8_t>* buffer,
+                                    size_t n, size_t map_min_bytes, std::vector<uint8_t>* buffer,
                                     MappedRanges* mapped) {
   if (e == nullptr || IsKnownZero(e->source)) return static_cast<const uint8_t*>(nullptr);
-  if (buffer->size() < n && n < kMapMinBytes) buffer->resize(kMapMinBytes);
   if (const auto* image = std::get_if<ImageSource>(&e->source)) {
     const ImageFile* file = side.File(image->image_id);
     const uint64_t at = image->image_offset + (offset - e->offset);
-    if (file && use_mmap && n >= kMapMinBytes && InBounds(at, n, file->size_bytes())) {
+    if (file && n >= map_min_bytes && InBounds(at, n, file->size_bytes())) {
       if (const uint8_t* mapping = file->Mapping()) {  // no sum above could wrap
         mapped->Add(file, at, n);
         return mapping + at;
@@ -189,9 +183,9 @@ Status CompareExtents(Job& job, uint64_t lo, uint64_t hi, std::vector<uint8_t>& 
     if (xa && xa->offset >= job.a.size_bytes()) xa = nullptr;  // past a side's end: zeros
     if (xb && xb->offset >= job.b.size_bytes()) xb = nullptr;
     const size_t n = static_cast<size_t>(end - pos);
-    auto pa = SegmentBytes(job.a, xa, pos, n, job.use_mmap, &buf_a, mapped);
+    auto pa = SegmentBytes(job.a, xa, pos, n, job.map_min_bytes, &buf_a, mapped);
     if (!pa.ok()) return pa.status();
-    auto pb = SegmentBytes(job.b, xb, pos, n, job.use_mmap, &buf_b, mapped);
+    auto pb = SegmentBytes(job.b, xb, pos, n, job.map_min_bytes, &buf_b, mapped);
     if (!pb.ok()) return pb.status();
     job.read_bytes += (pa.value() ? n : 0) + (pb.value() ? n : 0);
     CompareSpan(pa.value(), pb.value(), pos, n, out);
@@ -279,7 +273,7 @@ Result<CompareResult> Compare(const ContentSource& a, const ContentSource& b,
   job.size = std::max(a.size_bytes(), b.size_bytes());
   job.block_bytes = std::max<size_t>(options.block_bytes, kDiffGranuleBytes);
   job.first_only = options.first_only;
-  job.use_mmap = options.use_mmap;
+  job.map_min_bytes = options.use_mmap ? options.map_min_bytes : SIZE_MAX;
   job.blocks = BlocksOf(job.data_a, job.data_b, job.block_bytes);
   job.diffs.resize(job.blocks.size());
   job.errors.resize(job.blocks.size());
