@@ -1,10 +1,12 @@
-// snapsim explore --hypervisor PROFILE [--depth N] [--names N]
+// snapsim explore --hypervisor PROFILE [--depth N] [--names N] [--threads N]
 //                 [--backend B [--known FILE] [--max-ops N] [--out DIR]]
 // Without --backend: the model's invariants in every state (model/explore.h). With it:
 // every transition of the model's state graph checked on B (simulator/backend_explorer.h).
 // Each depth is printed as it completes; a live line on stderr counts states (see
 // progress_line.h). SIGINT/SIGTERM stop the search: it prints what it has, then exits
 // 128+signal.
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -28,6 +30,7 @@ struct ExploreArgs {
   std::string hypervisor;
   int depth = 6;
   int names = 3;
+  int threads = 2;
   std::string backend, known, out = "build/explore";
   uint64_t max_ops = 0;
   bool coverage = false;
@@ -126,6 +129,7 @@ int RunExplore(const ExploreArgs& args) {
   options.profile = *profile;
   options.depth = args.depth;
   options.names = args.names;
+  options.threads = args.threads;
   const size_t operations = model::ExploreAlphabet(options).size();
   fmt::print("explore {}: depth {}, {} names, {} operations per state\n", args.hypervisor,
              args.depth, args.names, operations);
@@ -151,6 +155,10 @@ int RunExplore(const ExploreArgs& args) {
   fmt::print("states: {}  transitions: {} ({} refused)  time: {:.2f} s  states/min: {:.0f}\n",
              result.states, result.transitions, result.refused, seconds,
              seconds > 0 ? result.states * 60.0 / seconds : 0.0);
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  fmt::print("memory: {} bytes per state stored, {} MiB peak resident ({} threads)\n",
+             result.bytes_per_state, usage.ru_maxrss / 1024, args.threads);
   if (result.violation) {
     fmt::print("invariant broken: {}\nshortest path ({} steps) as a scenario:\n\n{}",
                result.violation->message, result.violation->scenario.steps.size(),
@@ -176,6 +184,11 @@ void Register(CLI::App& app) {
       ->check(CLI::Range(0, 12));
   explore->add_option("--names", args->names, "Snapshot names a, b, c... (default 3)")
       ->check(CLI::Range(1, 8));
+  explore
+      ->add_option("--threads", args->threads,
+                   "Without --backend: threads expanding the frontier (default 2; the result "
+                   "is the same for any number)")
+      ->check(CLI::Range(1, 64));
   explore->add_option("--backend", args->backend,
                       "Check every transition on this backend (a differential search)");
   explore->add_option("--known", args->known,
