@@ -90,8 +90,9 @@ class Layouts : public ::testing::Test {
         out.write(reinterpret_cast<const char*>(b_bytes.data()),
                   static_cast<std::streamsize>(b_bytes.size()));
       }
-      if (trial % 2 == 1) Shell("cp --sparse=always " + b_path + " " + b_path + ".s && mv " +
-                                b_path + ".s " + b_path);
+      if (trial % 2 == 1)
+        Shell("cp --sparse=always " + b_path + " " + b_path + ".s && mv " + b_path + ".s " +
+              b_path);
       auto a = Image::Open(a_spec), b = Image::Open(b_path, OpenOptions{"raw"});
       ASSERT_TRUE(a.ok()) << a.status().message();
       ASSERT_TRUE(b.ok()) << b.status().message();
@@ -103,9 +104,9 @@ class Layouts : public ::testing::Test {
       auto result = Compare(ImageContent(*a.value()), ImageContent(*b.value()), options);
       ASSERT_TRUE(result.ok()) << result.status().message();
       const auto expected = ReferenceDiffs(a_bytes, b_bytes);
-      const std::string where = fmt::format(
-          "{} trial {}: block {} threads {} map_min {} mmap {}", what, trial, options.block_bytes,
-          options.threads, options.map_min_bytes, options.use_mmap);
+      const std::string where = fmt::format("{} trial {}: block {} threads {} map_min {} mmap {}",
+                                            what, trial, options.block_bytes, options.threads,
+                                            options.map_min_bytes, options.use_mmap);
       ASSERT_EQ(result->diffs.size(), expected.size()) << where;
       EXPECT_EQ(expected.empty(), trial == 0) << where;
       for (size_t i = 0; i < expected.size(); ++i) {
@@ -164,7 +165,8 @@ TEST_F(Layouts, FragmentedFourKilobyteClusters) {
   Shell("qemu-img create -q -f qcow2 -o cluster_size=4096 " + path + " 2M");
   std::vector<std::string> writes;
   for (uint64_t at = 0; at + 65536 <= (2 << 20); at += 4096 * (2 + rng_() % 16)) {
-    writes.push_back(fmt::format("write -P {} {} {}", 1 + rng_() % 250, at, 4096 * (1 + rng_() % 8)));
+    writes.push_back(
+        fmt::format("write -P {} {} {}", 1 + rng_() % 250, at, 4096 * (1 + rng_() % 8)));
   }
   QemuIo(path, writes);
   CheckAgainstChangedCopy(path, Flatten(path), "fragmented");
