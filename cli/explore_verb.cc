@@ -1,4 +1,4 @@
-// snapsim explore --hypervisor PROFILE [--depth N] [--names N] [--threads N]
+// snapsim explore --hypervisor PROFILE [--depth N] [--names N] [--threads N] [--symmetry]
 //                 [--backend B [--known FILE] [--max-ops N] [--out DIR]]
 // Without --backend: the model's invariants in every state (model/explore.h). With it:
 // every transition of the model's state graph checked on B (simulator/backend_explorer.h).
@@ -31,6 +31,7 @@ struct ExploreArgs {
   int depth = 6;
   int names = 3;
   int threads = 2;
+  bool symmetry = false;
   std::string backend, known, out = "build/explore";
   uint64_t max_ops = 0;
   bool coverage = false;
@@ -130,9 +131,10 @@ int RunExplore(const ExploreArgs& args) {
   options.depth = args.depth;
   options.names = args.names;
   options.threads = args.threads;
+  options.symmetry = args.symmetry;
   const size_t operations = model::ExploreAlphabet(options).size();
-  fmt::print("explore {}: depth {}, {} names, {} operations per state\n", args.hypervisor,
-             args.depth, args.names, operations);
+  fmt::print("explore {}: depth {}, {} names{}, {} operations per state\n", args.hypervisor,
+             args.depth, args.names, args.symmetry ? " (symmetric)" : "", operations);
   fmt::print("  depth 0: 1 new states\n");
   std::fflush(stdout);
   // The wall clock is read for display only; nothing in the search depends on it.
@@ -189,6 +191,9 @@ void Register(CLI::App& app) {
                    "Without --backend: threads expanding the frontier (default 2; the result "
                    "is the same for any number)")
       ->check(CLI::Range(1, 64));
+  explore->add_flag("--symmetry", args->symmetry,
+                    "Without --backend: states that differ only by a permutation of the "
+                    "snapshot names count as one");
   explore->add_option("--backend", args->backend,
                       "Check every transition on this backend (a differential search)");
   explore->add_option("--known", args->known,

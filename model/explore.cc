@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <string_view>
 #include <thread>
 #include <unordered_set>
 #include <utility>
@@ -94,6 +95,61 @@ std::vector<scenario::Action> ExploreAlphabet(const ExploreOptions& o) {
                                   scenario::Fill{static_cast<uint8_t>(0xA1 + i)}});
   }
   return out;
+}
+
+std::string SymmetricCanonical(const std::string& canonical, int names) {
+  // Split into: lines before the `taken` lines (snapshot lines renamed in place), and the
+  // `taken` lines (renamed, then sorted by name).
+  struct Line {
+    size_t begin, end;                   // in canonical, without the newline
+    size_t name_at = std::string::npos;  // where a one-letter snapshot name sits
+    bool taken = false;
+  };
+  std::vector<Line> lines;
+  for (size_t at = 0; at < canonical.size();) {
+    size_t end = canonical.find('\n', at);
+    if (end == std::string::npos) end = canonical.size();
+    Line line{at, end};
+    const std::string_view text(canonical.data() + at, end - at);
+    if (text.starts_with('#')) {  // "#K NAME parent#..."
+      const size_t space = text.find(' ');
+      if (space != std::string_view::npos && space + 2 < text.size() && text[space + 2] == ' ')
+        line.name_at = at + space + 1;
+    } else if (text.starts_with("taken ") && text.size() > 7 && text[7] == ':') {
+      line.name_at = at + 6;
+      line.taken = true;
+    }
+    lines.push_back(line);
+    at = end + 1;
+  }
+  std::vector<char> perm(static_cast<size_t>(std::clamp(names, 0, 26)));
+  for (size_t i = 0; i < perm.size(); ++i) perm[i] = static_cast<char>('a' + i);
+  auto rename = [&](char c) {
+    const size_t i = static_cast<size_t>(c - 'a');
+    return c >= 'a' && i < perm.size() ? perm[i] : c;
+  };
+  std::string best, candidate;
+  std::vector<std::string> taken;
+  do {
+    candidate.clear();
+    taken.clear();
+    for (const Line& line : lines) {
+      std::string text = canonical.substr(line.begin, line.end - line.begin);
+      if (line.name_at != std::string::npos) {
+        text[line.name_at - line.begin] = rename(text[line.name_at - line.begin]);
+      }
+      if (line.taken) {
+        taken.push_back(std::move(text));
+      } else {
+        candidate += text;
+        candidate += '\n';
+      }
+    }
+    std::sort(taken.begin(), taken.end());
+    for (const std::string& t : taken) candidate += t + '\n';
+    if (best.empty() || candidate < best) best = candidate;
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  return best;
 }
 
 scenario::Scenario PathScenario(const ExploreOptions& o, const std::vector<scenario::Step>& path,
@@ -194,8 +250,14 @@ ExploreResult Explore(const ExploreOptions& o) {
   std::vector<Origin> origins = {{-1, 0, -1}};
   HashSet seen;  // membership only
   Model initial(o.profile, PowerState::kShutoff, {{"vda", o.disk_bytes}});
+  // The key of a state: the hash of its canonical text, or of its class's under symmetry.
+  auto key = [&o](const std::string& text) {
+    if (!o.symmetry) return XXH3_64bits(text.data(), text.size());
+    const std::string least = SymmetricCanonical(text, o.names);
+    return XXH3_64bits(least.data(), least.size());
+  };
   std::string initial_text = initial.Canonical();
-  seen.insert(XXH3_64bits(initial_text.data(), initial_text.size()));
+  seen.insert(key(initial_text));
   std::vector<std::pair<int64_t, Model>> frontier;
   frontier.emplace_back(0, std::move(initial));
   result.states_per_depth.push_back(1);
@@ -240,7 +302,7 @@ ExploreResult Explore(const ExploreOptions& o) {
           out->done = true;
           return;
         }
-        const uint64_t h = XXH3_64bits(after_text.data(), after_text.size());
+        const uint64_t h = key(after_text);
         if (seen.contains(h) || !local.insert(h).second) continue;
         out->fresh.push_back({h, index, a,
                               status.ok() ? -1 : static_cast<int32_t>(status.error_class()),

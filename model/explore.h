@@ -41,6 +41,11 @@ struct ExploreOptions {
   // called from one thread; with more than one, extra_check must be safe to call from
   // several threads at once.
   int threads = 1;
+  // Symmetry reduction over snapshot names (TLC's SYMMETRY): two states that differ only
+  // by a permutation of the names a, b, c, ... are one state (the alphabet gives every
+  // name the same operations, and the model treats names as labels). Off by default, so
+  // counts keep their meaning; `snapsim explore --symmetry` turns it on.
+  bool symmetry = false;
   // Frontier states per chunk of work (tests make it small to have many chunks).
   size_t chunk_states = 256;
 };
@@ -66,6 +71,12 @@ struct ExploreResult {
 // delete / revert of each name with the flag combinations the profile has rows for
 // (and one it refuses), and one distinct write per name.
 std::vector<scenario::Action> ExploreAlphabet(const ExploreOptions& options);
+
+// The least (as text) of `canonical` (a Model::Canonical()) under every permutation of
+// the first `names` snapshot names: the key of the state's class under name symmetry.
+// The names are renamed in the snapshot lines and the `taken` lines, which are then put
+// back in name order, as the model lists them.
+std::string SymmetricCanonical(const std::string& canonical, int names);
 
 ExploreResult Explore(const ExploreOptions& options);
 
