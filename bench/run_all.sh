@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # One page of figures for issue 18: every ratio of bench/merge/compare_family.sh (image
 # compare against qemu-img per layout, the machine's ceilings, peak RSS) and the model
-# checker's (states a minute on 1 and 2 threads, bytes per state, depth 8 over 3 names on
-# every profile), in one table. Run at `nice -n 10`; on a shared machine the ratios count.
+# checker's (states a minute on 1 and 2 threads without symmetry, bytes per state, depth 8
+# over 3 names on every profile with --symmetry), in one table. Run at `nice -n 10`; on a shared machine the ratios count.
 #
 # usage: bench/run_all.sh [BUILD_DIR]   (default: build)
 #   EXPLORE_DEPTH=6 (the states-a-minute run), DEEP_DEPTH=8, DEEP_LIMIT_S=60 (each deep
 #   run is interrupted after this many seconds and reported with the states it reached)
-#   RUNS, SIZE_MIB: passed to compare_family.sh
+#   RUNS, SIZE_MIB: passed to compare_family.sh; SKIP_COMPARE=1 prints the model rows only
+# The states-a-minute runs count every state; the depth-8 runs use --symmetry.
 set -euo pipefail
 
 build_dir=${1:-build}
@@ -23,7 +24,7 @@ echo "# snapsim figures, $(date -u +%Y-%m-%d) commit $(git -C "$here" rev-parse 
   "load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-58s | %s\n' "what" "figure"
 printf '%-58s | %s\n' "---" "---"
-"$here/merge/compare_family.sh" "$build_dir"
+[[ ${SKIP_COMPARE:-0} == 1 ]] || "$here/merge/compare_family.sh" "$build_dir"
 
 # explore ARGS...: runs explore, sets `line` to its totals and `memory` to its memory line
 explore() {
@@ -43,7 +44,7 @@ for threads in 1 2; do
 done
 for profile in esx qemu vbox test; do
   explore timeout -s INT "$deep_limit" "$snapsim" explore --hypervisor "$profile" --depth "$deep" \
-    --names 3 --threads 2
-  row "explore $profile depth $deep names 3, 2 threads" \
+    --names 3 --threads 2 --symmetry
+  row "explore $profile depth $deep names 3, 2 threads, --symmetry" \
     "$(field states "$line") states in $(field time "$line") s ($held; bound ${deep_limit} s)"
 done
