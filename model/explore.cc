@@ -231,6 +231,7 @@ struct Successor {
 // invariant (the chunk stops there, as a sequential search would).
 struct ChunkResult {
   std::vector<Successor> fresh;
+  std::vector<uint64_t> plain;  // with symmetry: hashes of the states met as themselves
   uint64_t transitions = 0, refused = 0;
   bool done = false;
   struct Broken {
@@ -248,7 +249,8 @@ ExploreResult Explore(const ExploreOptions& o) {
   const std::vector<scenario::Action> alphabet = ExploreAlphabet(o);
   ExploreResult result;
   std::vector<Origin> origins = {{-1, 0, -1}};
-  HashSet seen;  // membership only
+  HashSet seen;        // membership only
+  HashSet plain_seen;  // with symmetry: the plain hashes of every state met (levels before)
   Model initial(o.profile, PowerState::kShutoff, {{"vda", o.disk_bytes}});
   // The key of a state: the hash of its canonical text, or of its class's under symmetry.
   auto key = [&o](const std::string& text) {
@@ -258,6 +260,7 @@ ExploreResult Explore(const ExploreOptions& o) {
   };
   std::string initial_text = initial.Canonical();
   seen.insert(key(initial_text));
+  if (o.symmetry) plain_seen.insert(XXH3_64bits(initial_text.data(), initial_text.size()));
   std::vector<std::pair<int64_t, Model>> frontier;
   frontier.emplace_back(0, std::move(initial));
   result.states_per_depth.push_back(1);
@@ -284,7 +287,7 @@ ExploreResult Explore(const ExploreOptions& o) {
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> found{0};  // progress display only
   auto expand = [&](size_t from, size_t to, ChunkResult* out) {
-    std::unordered_set<uint64_t> local;  // new to this chunk
+    std::unordered_set<uint64_t> local, local_plain;  // new to this chunk
     for (size_t f = from; f < to; ++f) {
       if (stopping.load(std::memory_order_relaxed)) return;
       const auto& [index, model] = frontier[f];
@@ -302,7 +305,17 @@ ExploreResult Explore(const ExploreOptions& o) {
           out->done = true;
           return;
         }
-        const uint64_t h = key(after_text);
+        uint64_t h;
+        if (o.symmetry) {
+          // A state met before as itself is of a class met before: the permutations are
+          // rendered only for states new as they are.
+          const uint64_t plain = XXH3_64bits(after_text.data(), after_text.size());
+          if (plain_seen.contains(plain) || !local_plain.insert(plain).second) continue;
+          out->plain.push_back(plain);
+          h = key(after_text);
+        } else {
+          h = key(after_text);
+        }
         if (seen.contains(h) || !local.insert(h).second) continue;
         out->fresh.push_back({h, index, a,
                               status.ok() ? -1 : static_cast<int32_t>(status.error_class()),
@@ -345,6 +358,7 @@ ExploreResult Explore(const ExploreOptions& o) {
     for (ChunkResult& part : parts) {
       result.transitions += part.transitions;
       result.refused += part.refused;
+      for (uint64_t plain : part.plain) plain_seen.insert(plain);
       for (Successor& s : part.fresh) {
         if (!seen.insert(s.hash)) continue;  // an earlier chunk of this level found it
         origins.push_back({s.parent, s.action, s.error});

@@ -27,21 +27,25 @@ TEST(ExploreTest, SmallSearchIsDeterministicAndHolds) {
 
 // Two threads give the sequential search's result exactly, on every profile.
 TEST(ExploreTest, ThreadsDoNotChangeTheResult) {
-  for (Profile p : {Profile::kEsx, Profile::kQemu, Profile::kVbox, Profile::kTest}) {
-    ExploreOptions o;
-    o.profile = p;
-    o.depth = 4;
-    o.names = 3;
-    const ExploreResult one = Explore(o);
-    o.threads = 2;
-    o.chunk_states = 7;  // many chunks in every level but the first
-    const ExploreResult two = Explore(o);
-    EXPECT_EQ(one.states, two.states) << ProfileName(p);
-    EXPECT_EQ(one.transitions, two.transitions) << ProfileName(p);
-    EXPECT_EQ(one.refused, two.refused) << ProfileName(p);
-    EXPECT_EQ(one.states_per_depth, two.states_per_depth) << ProfileName(p);
-    EXPECT_GT(two.bytes_per_state, 0u);
-    EXPECT_LE(two.bytes_per_state, 64u);
+  for (bool symmetry : {false, true}) {
+    for (Profile p : {Profile::kEsx, Profile::kQemu, Profile::kVbox, Profile::kTest}) {
+      ExploreOptions o;
+      o.profile = p;
+      o.depth = 4;
+      o.names = 3;
+      o.symmetry = symmetry;
+      const ExploreResult one = Explore(o);
+      o.threads = 2;
+      o.chunk_states = 7;  // many chunks in every level but the first
+      const ExploreResult two = Explore(o);
+      const std::string what = std::string(ProfileName(p)) + (symmetry ? " symmetric" : "");
+      EXPECT_EQ(one.states, two.states) << what;
+      EXPECT_EQ(one.transitions, two.transitions) << what;
+      EXPECT_EQ(one.refused, two.refused) << what;
+      EXPECT_EQ(one.states_per_depth, two.states_per_depth) << what;
+      EXPECT_GT(two.bytes_per_state, 0u);
+      EXPECT_LE(two.bytes_per_state, 64u);
+    }
   }
 }
 
