@@ -370,14 +370,16 @@ ExploreResult Explore(const ExploreOptions& o) {
             part.broken->message,
             PathScenario(o, path_to(part.broken->parent, part.broken->action, part.broken->status),
                          part.broken->message)};
-        result.bytes_per_state = seen.bytes() / origins.size() + sizeof(Origin);
+        result.bytes_per_state =
+            (seen.bytes() + plain_seen.bytes()) / origins.size() + sizeof(Origin);
         return result;
       }
       if (!part.done) {  // interrupted: what was complete before this chunk
         result.interrupted = true;
         result.states_per_depth.push_back(next.size());
         result.states = origins.size();
-        result.bytes_per_state = seen.bytes() / origins.size() + sizeof(Origin);
+        result.bytes_per_state =
+            (seen.bytes() + plain_seen.bytes()) / origins.size() + sizeof(Origin);
         return result;
       }
     }
@@ -386,7 +388,7 @@ ExploreResult Explore(const ExploreOptions& o) {
     frontier = std::move(next);
   }
   result.states = origins.size();
-  result.bytes_per_state = seen.bytes() / origins.size() + sizeof(Origin);
+  result.bytes_per_state = (seen.bytes() + plain_seen.bytes()) / origins.size() + sizeof(Origin);
   return result;
 }
 

@@ -62,7 +62,7 @@ struct ExploreResult {
   std::vector<uint64_t> states_per_depth;
   std::optional<ExploreViolation> violation;
   bool interrupted = false;
-  // Memory of the visited-state store per distinct state: the hash set's slots and the
+  // Memory of the visited-state store per distinct state: the hash sets' slots and the
   // shortest-path record (the frontier's models come on top, one level at a time).
   uint64_t bytes_per_state = 0;
 };
