@@ -44,7 +44,9 @@ TEST(ExploreTest, ThreadsDoNotChangeTheResult) {
       EXPECT_EQ(one.refused, two.refused) << what;
       EXPECT_EQ(one.states_per_depth, two.states_per_depth) << what;
       EXPECT_GT(two.bytes_per_state, 0u);
-      EXPECT_LE(two.bytes_per_state, 64u);
+      // 16-byte path records and hash slots at most half full; with symmetry also the
+      // plain hashes of up to 3! states of each class.
+      EXPECT_LE(two.bytes_per_state, symmetry ? 256u : 64u) << what;
     }
   }
 }
