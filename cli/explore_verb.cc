@@ -1,11 +1,13 @@
-// snapsim explore --hypervisor PROFILE [--depth N] [--names N]
+// snapsim explore --hypervisor PROFILE [--depth N] [--names N] [--threads N] [--symmetry]
 //                 [--backend B [--known FILE] [--max-ops N] [--out DIR] [--shard K/N|auto[:N]]
-//                  [--json FILE]]
+//                  [--json FILE] [--every-flag] [--coverage]]
 // Without --backend: the model's invariants in every state (model/explore.h). With it:
 // every transition of the model's state graph checked on B (simulator/backend_explorer.h).
 // Each depth is printed as it completes; a live line on stderr counts states (see
 // progress_line.h). SIGINT/SIGTERM stop the search: it prints what it has, then exits
 // 128+signal.
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -32,6 +34,8 @@ struct ExploreArgs {
   std::string hypervisor;
   int depth = 6;
   int names = 3;
+  int threads = 2;
+  bool symmetry = false;
   std::string backend, known, out = "build/explore", shard, json;
   uint64_t max_ops = 0;
   bool coverage = false;
@@ -166,9 +170,11 @@ int RunExplore(const ExploreArgs& args) {
   options.profile = *profile;
   options.depth = args.depth;
   options.names = args.names;
+  options.threads = args.threads;
+  options.symmetry = args.symmetry;
   const size_t operations = model::ExploreAlphabet(options).size();
-  fmt::print("explore {}: depth {}, {} names, {} operations per state\n", args.hypervisor,
-             args.depth, args.names, operations);
+  fmt::print("explore {}: depth {}, {} names{}, {} operations per state\n", args.hypervisor,
+             args.depth, args.names, args.symmetry ? " (symmetric)" : "", operations);
   fmt::print("  depth 0: 1 new states\n");
   std::fflush(stdout);
   // The wall clock is read for display only; nothing in the search depends on it.
@@ -191,6 +197,10 @@ int RunExplore(const ExploreArgs& args) {
   fmt::print("states: {}  transitions: {} ({} refused)  time: {:.2f} s  states/min: {:.0f}\n",
              result.states, result.transitions, result.refused, seconds,
              seconds > 0 ? result.states * 60.0 / seconds : 0.0);
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  fmt::print("memory: {} bytes per state stored, {} MiB peak resident ({} threads)\n",
+             result.bytes_per_state, usage.ru_maxrss / 1024, args.threads);
   if (result.violation) {
     fmt::print("invariant broken: {}\nshortest path ({} steps) as a scenario:\n\n{}",
                result.violation->message, result.violation->scenario.steps.size(),
@@ -216,6 +226,14 @@ void Register(CLI::App& app) {
       ->check(CLI::Range(0, 12));
   explore->add_option("--names", args->names, "Snapshot names a, b, c... (default 3)")
       ->check(CLI::Range(1, 8));
+  explore
+      ->add_option("--threads", args->threads,
+                   "Without --backend: threads expanding the frontier (default 2; the result "
+                   "is the same for any number)")
+      ->check(CLI::Range(1, 64));
+  explore->add_flag("--symmetry", args->symmetry,
+                    "Without --backend: states that differ only by a permutation of the "
+                    "snapshot names count as one");
   explore->add_option("--backend", args->backend,
                       "Check every transition on this backend (a differential search)");
   explore->add_option("--known", args->known,

@@ -103,7 +103,7 @@ std::vector<BlockStatusRow> BlockStatus(const Image& image) {
     row.start = pos;
     row.length = end - pos;
     if (v && o) {
-      const size_t layer = std::get<FillSource>(o->source).byte;
+      const size_t layer = static_cast<size_t>(std::get<SeedSource>(o->source).seed);
       row.depth = base_depth - layer;
       row.present = true;
       if (const auto* at = std::get_if<ImageSource>(&v->source)) {

@@ -88,7 +88,7 @@ struct Job {
   uint64_t size = 0;
   size_t block_bytes = 0;
   bool first_only = false;
-  bool use_mmap = true;
+  size_t map_min_bytes = 0;                        // SIZE_MAX: never map
   std::vector<std::vector<DiffRange>> diffs = {};  // per block
   std::vector<Status> errors = {};                 // per block
   std::atomic<size_t> next{0};
@@ -96,16 +96,51 @@ struct Job {
   std::atomic<uint64_t> read_bytes{0};
 };
 
+// The ranges of file mappings one block went through, coalesced, released (dropped from
+// the process, not from the page cache) when the block is done: resident memory stays at
+// about a block per thread and side, whatever the size of the images.
+class MappedRanges {
+ public:
+  void Add(const ImageFile* file, uint64_t at, uint64_t n) {
+    if (!ranges_.empty() && ranges_.back().file == file && ranges_.back().end == at) {
+      ranges_.back().end += n;
+    } else {
+      ranges_.push_back({file, at, at + n});
+    }
+  }
+  void Release() {
+    for (const Range& r : ranges_) r.file->ReleaseMapped(r.begin, r.end - r.begin);
+    ranges_.clear();
+  }
+
+ private:
+  struct Range {
+    const ImageFile* file;
+    uint64_t begin, end;
+  };
+  std::vector<Range> ranges_;
+};
+
 // The bytes of `side` over [offset, offset + n) where `e` (or a hole, if null) covers it:
-// nullptr for known zeros, a pointer into the file's mapping, or `buffer` after a read.
+// nullptr for known zeros, a pointer into the file's mapping (noted in `mapped`), or
+// `buffer` after a read.
 Result<const uint8_t*> SegmentBytes(const ContentSource& side, const Extent* e, uint64_t offset,
-                                    size_t n, bool use_mmap, std::vector<uint8_t>* buffer) {
+                                    size_t n, size_t map_min_bytes, std::vector<uint8_t>* buffer,
+                                    MappedRanges* mapped) {
   if (e == nullptr || IsKnownZero(e->source)) return static_cast<const uint8_t*>(nullptr);
-  if (const auto* image = std::get_if<ImageSource>(&e->source); image && use_mmap) {
+  if (const auto* image = std::get_if<ImageSource>(&e->source)) {
     const ImageFile* file = side.File(image->image_id);
     const uint64_t at = image->image_offset + (offset - e->offset);
-    if (file && InBounds(at, n, file->size_bytes())) {  // no sum that could wrap
-      if (const uint8_t* mapping = file->Mapping()) return mapping + at;
+    if (file && n >= map_min_bytes && InBounds(at, n, file->size_bytes())) {
+      if (const uint8_t* mapping = file->Mapping()) {  // no sum above could wrap
+        mapped->Add(file, at, n);
+        return mapping + at;
+      }
+    }
+    if (file) {
+      if (buffer->size() < n) buffer->resize(n);
+      if (Status s = file->ReadData(at, std::span(buffer->data(), n)); !s.ok()) return s;
+      return static_cast<const uint8_t*>(buffer->data());
     }
   }
   if (buffer->size() < n) buffer->resize(n);  // only sources that cannot be mapped pay
@@ -131,7 +166,8 @@ void CompareSpan(const uint8_t* a, const uint8_t* b, uint64_t base, size_t n,
 
 // Walks the pieces of [lo, hi) over which both sides keep one source each.
 Status CompareExtents(Job& job, uint64_t lo, uint64_t hi, std::vector<uint8_t>& buf_a,
-                      std::vector<uint8_t>& buf_b, std::vector<DiffRange>* out) {
+                      std::vector<uint8_t>& buf_b, MappedRanges* mapped,
+                      std::vector<DiffRange>* out) {
   const auto& ea = job.a.view().extents();
   const auto& eb = job.b.view().extents();
   size_t ia = job.a.view().LowerBound(lo), ib = job.b.view().LowerBound(lo);
@@ -147,9 +183,9 @@ Status CompareExtents(Job& job, uint64_t lo, uint64_t hi, std::vector<uint8_t>& 
     if (xa && xa->offset >= job.a.size_bytes()) xa = nullptr;  // past a side's end: zeros
     if (xb && xb->offset >= job.b.size_bytes()) xb = nullptr;
     const size_t n = static_cast<size_t>(end - pos);
-    auto pa = SegmentBytes(job.a, xa, pos, n, job.use_mmap, &buf_a);
+    auto pa = SegmentBytes(job.a, xa, pos, n, job.map_min_bytes, &buf_a, mapped);
     if (!pa.ok()) return pa.status();
-    auto pb = SegmentBytes(job.b, xb, pos, n, job.use_mmap, &buf_b);
+    auto pb = SegmentBytes(job.b, xb, pos, n, job.map_min_bytes, &buf_b, mapped);
     if (!pb.ok()) return pb.status();
     job.read_bytes += (pa.value() ? n : 0) + (pb.value() ? n : 0);
     CompareSpan(pa.value(), pb.value(), pos, n, out);
@@ -163,7 +199,10 @@ void CompareBlock(Job& job, size_t index, std::vector<uint8_t>& buf_a,
   const uint64_t lo = job.blocks[index] * job.block_bytes;
   const uint64_t hi = std::min<uint64_t>(lo + job.block_bytes, job.size);
   std::vector<DiffRange>& out = job.diffs[index];
-  if (Status s = CompareExtents(job, lo, hi, buf_a, buf_b, &out); !s.ok()) {
+  MappedRanges mapped;
+  Status s = CompareExtents(job, lo, hi, buf_a, buf_b, &mapped, &out);
+  mapped.Release();
+  if (!s.ok()) {
     job.errors[index] = s;
     return;
   }
@@ -234,7 +273,7 @@ Result<CompareResult> Compare(const ContentSource& a, const ContentSource& b,
   job.size = std::max(a.size_bytes(), b.size_bytes());
   job.block_bytes = std::max<size_t>(options.block_bytes, kDiffGranuleBytes);
   job.first_only = options.first_only;
-  job.use_mmap = options.use_mmap;
+  job.map_min_bytes = options.use_mmap ? options.map_min_bytes : SIZE_MAX;
   job.blocks = BlocksOf(job.data_a, job.data_b, job.block_bytes);
   job.diffs.resize(job.blocks.size());
   job.errors.resize(job.blocks.size());

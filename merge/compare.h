@@ -5,9 +5,11 @@
 // Only what may differ is read: ranges that are holes or zero extents on both sides are
 // skipped outright, a range holding data on one side only is checked with a zero scan,
 // and the rest is compared with memcmp. Work is cut into large aligned blocks spread over
-// worker threads; inside a block, image data is compared in place through read-only
-// mappings of the files (no copy out of the page cache), or pread into per-thread
-// buffers when mapping is off or impossible.
+// worker threads; inside a block, long runs of image data are compared in place through
+// read-only mappings of the files (no copy out of the page cache), short ones (and all
+// when mapping is off or impossible) are pread into per-thread buffers. The pages a block
+// mapped are dropped from the process when it is done (the page cache keeps them), so
+// resident memory stays at a few blocks whatever the size of the images.
 
 #include <cstdint>
 #include <span>
@@ -78,6 +80,10 @@ struct CompareOptions {
   // Compare image data straight from the page cache through read-only mappings; off,
   // every byte is pread into per-thread buffers first.
   bool use_mmap = true;
+  // With use_mmap, only segments (one extent on each side) at least this long are
+  // compared in place; shorter ones are pread, as faulting their pages in and releasing
+  // them costs more than the copy.
+  size_t map_min_bytes = size_t{1} << 20;
 };
 
 struct CompareResult {

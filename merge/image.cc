@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -75,12 +76,15 @@ Status Image::OpenChain(const std::string& top_path, const std::string& snapshot
   std::vector<std::pair<uint64_t, uint64_t>> seen;
   std::string path = top_path, format = top_format;
   while (!path.empty()) {
-    if (top_down.size() == kMaxChainDepth) {
-      return ImageError(top_path, 0, fmt::format("backing chain deeper than {}", kMaxChainDepth));
-    }
     auto id = files_.Add(path, top_down.size());
     if (!id.ok()) {
       if (top_down.empty()) return id.status();
+      if (id.status().message().find(std::strerror(EMFILE)) != std::string::npos) {
+        return ImageError(top_down.back().path, 0,
+                          fmt::format("backing chain deeper than the open-file limit allows "
+                                      "({} layers open; raise it with `ulimit -n`): {}",
+                                      top_down.size(), id.status().message()));
+      }
       return Status::Failure(
           Fault::kBadInput,
           fmt::format("{}: missing backing file: {}", top_down.back().path, id.status().message()));
@@ -126,7 +130,7 @@ ExtentMap Image::LayerAttribution() const {
   for (size_t i = 0; i < layers_.size(); ++i) {
     ExtentMap tagged(layers_[i].size_bytes);
     for (const Extent& e : visible[i].extents()) {
-      tagged.Append(e.offset, e.length, FillSource{static_cast<uint8_t>(i)});
+      tagged.Append(e.offset, e.length, SeedSource{i});
     }
     maps.push_back(std::move(tagged));
   }

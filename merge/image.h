@@ -42,8 +42,9 @@ struct OpenOptions {
 
 class Image {
  public:
-  // Backing chains deeper than this are refused (and cycles are caught earlier).
-  static constexpr size_t kMaxChainDepth = 64;
+  // Backing chains have no depth limit of their own, as in QEMU's block layer (each
+  // backing file is opened in turn with no counter): a chain is bounded by the open-file
+  // limit (`ulimit -n`), and a cycle is caught by file identity.
 
   // `spec` is a path, or PATH@SNAPSHOT for a qcow2 internal snapshot (id or name) when
   // PATH@SNAPSHOT itself is not an existing file.
@@ -59,7 +60,8 @@ class Image {
   // only below the size of every layer above it: past the end of a backing file, an
   // overlay reads zeros, whatever lies deeper.
   const ExtentMap& view() const { return view_; }
-  // For each range, which layer supplies it: FillSource{layer index} extents.
+  // For each range, which layer supplies it: SeedSource{layer index} extents (used as a
+  // tag: an index of any chain depth, constant along the extent).
   ExtentMap LayerAttribution() const;
 
   // Guest bytes of [offset, offset + out.size()); holes and zero extents read as zeros.

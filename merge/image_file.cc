@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -26,6 +27,17 @@ const uint8_t* ImageFile::Mapping() const {
     mapping_ = static_cast<const uint8_t*>(p);
   });
   return mapping_;
+}
+
+void ImageFile::ReleaseMapped(uint64_t offset, uint64_t n) const {
+  if (mapping_ == nullptr || n == 0 || offset >= size_bytes_) return;
+  // Widened to the kernel's fault-around window (64 KiB by default): a fault maps the
+  // cached pages around it too, holes of a sparse file included, which no range names.
+  constexpr uint64_t kWindow = uint64_t{64} << 10;
+  const uint64_t from = offset / kWindow * kWindow;
+  const uint64_t end = offset + std::min(n, size_bytes_ - offset);
+  const uint64_t to = std::min(size_bytes_, (end + kWindow - 1) / kWindow * kWindow);
+  madvise(const_cast<uint8_t*>(mapping_) + from, to - from, MADV_DONTNEED);
 }
 
 namespace {

@@ -38,6 +38,10 @@ class ImageFile {
   // The whole file mapped read-only (made on first use, thread-safe), or nullptr when it
   // cannot be mapped. Lets a comparison read the page cache without copying it.
   virtual const uint8_t* Mapping() const;
+  // Drops the pages of Mapping() over [offset, offset + n) (widened to 64 KiB) from
+  // this process: the page cache keeps them, a later access maps them again. A long
+  // comparison calls it as it moves on, so its resident memory stays bounded.
+  void ReleaseMapped(uint64_t offset, uint64_t n) const;
   // True for the decoded view of a qcow2 file's compressed clusters (qcow2_compressed.h):
   // its offsets are not offsets in any file on disk.
   virtual bool compressed() const { return false; }
