@@ -55,8 +55,10 @@ Status Model::Impl::ApplyDiscard(const scenario::Delete& d) {
                          "metadata-only is not modelled");
   }
   scenario::Revert revert{d.name, false, false, false, d.suppress_power_on};
+  const bool was_active = machine.state() != PowerState::kShutoff;
   Status reverted = Dispatch(machine, domain, revert);
   if (!reverted.ok()) return reverted;
+  NoteChains(revert, was_active, machine.state() != PowerState::kShutoff);
   scenario::Delete remove{d.name, /*children=*/true};
   return Dispatch(machine, domain, remove);
 }
