@@ -465,7 +465,15 @@ BackendExploreReport ExploreBackend(const BackendExploreOptions& options,
   if (alphabet.empty()) return report;
   StateGraph graph = BuildGraph(options.model, std::move(alphabet));
   if (options.on_graph) options.on_graph(graph.nodes.size(), graph.target.size());
-  Explorer(options, backend, std::move(graph), report).Run();
+  try {
+    Explorer(options, backend, std::move(graph), report).Run();
+  } catch (const BackendFailure&) {
+    // An interrupt stops the programs a step was running (their cleanup kills them):
+    // that is the interrupt, not a failing backend. The report keeps what was checked.
+    if (!options.stop || !options.stop()) throw;
+    report.interrupted = true;
+    backend.End();
+  }
   return report;
 }
 

@@ -334,7 +334,14 @@ RuleTable LearnWith(const LearnOptions& o, Backend& backend,
   RuleTable table;
   table.backend = backend.name();
   table.alphabet = alphabet;
-  Learner(o, backend, std::move(alphabet), table).Run();
+  try {
+    Learner(o, backend, std::move(alphabet), table).Run();
+  } catch (const BackendFailure&) {
+    // An interrupt stops the programs a step was running: the table keeps what it has.
+    if (!o.stop || !o.stop()) throw;
+    table.interrupted = true;
+    backend.End();
+  }
   return table;
 }
 
