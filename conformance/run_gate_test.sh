@@ -58,10 +58,17 @@ grep -q '^::error file=scenarios/qemu/revert_offline_below_an_external_snapshot_
 
 # 7. Interrupts at 20 moments of a live corpus: exit 130, a well-formed partial JUnit
 #    marked incomplete (or a complete one when the run had ended), no folder left.
+#    The corpus without the chain-limit files, whose 200 snapshots each take a loaded
+#    machine half a minute (a SIGINT lets the case running finish).
 if "$snapsim" backends | grep -qE '^qemu +available'; then
+  mkdir "$work/live"
+  for f in scenarios/qemu/*.yaml; do
+    grep -qE '^tags: .*\blimits\b' "$f" || cp "$f" "$work/live/"
+  done
+  cases=$(ls "$work/live" | wc -l)
   for k in $(seq 1 20); do
     tmp="$work/tmp$k"; mkdir -m 755 "$tmp"
-    TMPDIR="$tmp" "$snapsim" run scenarios/qemu --backend qemu --junit "$work/int$k.xml" \
+    TMPDIR="$tmp" "$snapsim" run "$work/live" --backend qemu --junit "$work/int$k.xml" \
       > "$work/int$k.out" 2>&1 &
     pid=$!
     sleep "$(awk "BEGIN {print $k * 0.2}")"
@@ -73,7 +80,8 @@ if "$snapsim" backends | grep -qE '^qemu +available'; then
       fail "interrupt $k: JUnit is not XML"
     if [ "$status" -eq 130 ]; then
       grep -q 'name="incomplete"' "$work/int$k.xml" || fail "interrupt $k: JUnit not marked incomplete"
-      grep -q '^interrupted after [0-9]* of 29 cases' "$work/int$k.out" || fail "interrupt $k: no summary"
+      grep -q "^interrupted after [0-9]* of $cases cases" "$work/int$k.out" ||
+        fail "interrupt $k: no summary"
     fi
     left=$(find "$tmp" -mindepth 1 | head -3)
     [ -z "$left" ] || fail "interrupt $k left $left"
