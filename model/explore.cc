@@ -91,6 +91,7 @@ std::vector<scenario::Action> ExploreAlphabet(const ExploreOptions& o) {
     AddCreates(o.profile, n, out);
     AddDeletes(o.profile, n, out);
     AddReverts(o.profile, n, out);
+    if (o.profile != Profile::kVbox) out.push_back(scenario::SetCurrent{n});  // decision 32
     out.push_back(scenario::Write{"vda", i * o.write_bytes, o.write_bytes,
                                   scenario::Fill{static_cast<uint8_t>(0xA1 + i)}});
   }

@@ -7,6 +7,7 @@
 #include "model/domain.h"
 #include "model/power_dispatch.h"
 #include "model/power_machine.h"
+#include "model/rules.h"
 
 namespace snapsim::model {
 namespace {
@@ -82,6 +83,13 @@ Status Model::Apply(const scenario::Action& action) {
   }
   if (const auto* d = std::get_if<scenario::Delete>(&action); d && d->discard) {
     return impl_->ApplyDiscard(*d);
+  }
+  if (const auto* c = std::get_if<scenario::SetCurrent>(&action)) {
+    // No power event: the drivers redefine metadata in every state (decision 32).
+    NodeId target = kNoNode;
+    if (Status s = CheckSetCurrent(impl_->domain, *c, &target); !s.ok()) return s;
+    impl_->domain.forest.set_current(target);
+    return Status::Ok();
   }
   if (const auto* w = std::get_if<scenario::Write>(&action)) {
     if (Status s = impl_->CheckWrite(*w); !s.ok()) return s;

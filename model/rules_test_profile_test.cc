@@ -47,6 +47,29 @@ TEST(TestCreate, HaltShutsOff) {
   EXPECT_EQ(m.state(), PowerState::kShutoff);
 }
 
+TEST(TestSetCurrent, MovesCurrentOnlyInEveryState) {  // decision 32
+  for (PowerState state : {PowerState::kShutoff, PowerState::kRunning, PowerState::kPaused}) {
+    Model m = MakeModel(Profile::kTest, state);
+    Ok(m, Create("a"));
+    Ok(m, Create("b"));
+    Ok(m, scenario::SetCurrent{"a"});
+    EXPECT_EQ(m.current(), "a");
+    EXPECT_EQ(m.state(), state);
+    Ok(m, Create("c"));
+    EXPECT_EQ(m.Forest(), (scenario::Tree{{{"a", {{{"b", {}}, {"c", {}}}}}}}));
+    Fails(m, scenario::SetCurrent{"nosuch"}, ErrorClass::kNoDomainSnapshot);
+  }
+}
+
+TEST(EsxSetCurrent, IsInvalidArgAfterTheLookup) {  // decision 32
+  Model m = MakeModel(Profile::kEsx, PowerState::kRunning);
+  Ok(m, Create("a"));
+  Ok(m, Create("b"));
+  Fails(m, scenario::SetCurrent{"a"}, ErrorClass::kInvalidArg);
+  EXPECT_EQ(m.current(), "b");
+  Fails(m, scenario::SetCurrent{"nosuch"}, ErrorClass::kNoDomainSnapshot);
+}
+
 TEST(TestDelete, MetadataOnlyIsInvalidArg) {
   Model m = MakeModel(Profile::kTest);
   Ok(m, Create("a"));

@@ -93,6 +93,13 @@ struct Revert {
   friend bool operator==(const Revert&, const Revert&) = default;
 };
 
+// `set-current: NAME`: makes NAME the current snapshot without reverting to it, as
+// `virsh snapshot-current NAME` (a redefine of the snapshot's own XML with the CURRENT flag).
+struct SetCurrent {
+  std::string name;
+  friend bool operator==(const SetCurrent&, const SetCurrent&) = default;
+};
+
 // ---- Checks ----------------------------------------------------------------------
 
 // The snapshot forest as nested mappings. Children order is not significant.
@@ -154,7 +161,9 @@ struct Expect {
   friend bool operator==(const Expect&, const Expect&) = default;
 };
 
-using Action = std::variant<Start, Shutdown, Pause, Resume, Write, Create, Delete, Revert, Expect>;
+// New actions are appended after Expect, so the indices of the first nine never move.
+using Action =
+    std::variant<Start, Shutdown, Pause, Resume, Write, Create, Delete, Revert, Expect, SetCurrent>;
 
 // The action's key in YAML: "start", "write", "expect", ...
 const char* ActionName(const Action& action);

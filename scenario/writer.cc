@@ -169,6 +169,7 @@ std::string ActionArgs(const Scenario& scenario, const Action& action, int inden
           [](const Delete& del) { return " " + DeleteArgs(del); },
           [](const Revert& revert) { return " " + RevertArgs(revert); },
           [&](const Expect& expect) { return ExpectText(expect, indent + 2); },
+          [](const SetCurrent& set_current) { return " " + NamedArgs(set_current.name, {}); },
       },
       action);
 }

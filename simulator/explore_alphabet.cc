@@ -57,6 +57,7 @@ std::vector<scenario::Action> EveryFlagAlphabet(const model::ExploreOptions& o) 
     AddCreates(name, out);
     AddDeletes(name, out);
     AddReverts(name, out);
+    if (o.profile != Profile::kVbox) out.push_back(scenario::SetCurrent{name});  // decision 32
     out.push_back(scenario::Write{"vda", i * o.write_bytes, o.write_bytes,
                                   scenario::Fill{static_cast<uint8_t>(0xA1 + i)}});
   }

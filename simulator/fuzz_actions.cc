@@ -139,6 +139,9 @@ rc::Gen<scenario::Action> GenAction(Profile profile, int names,
     del.metadata_only = true;
     return del;
   });
+  auto set_current = rc::gen::map(target, [](std::string name) -> scenario::Action {
+    return scenario::SetCurrent{std::move(name)};
+  });
   return rc::gen::weightedOneOf<scenario::Action>({
       {creates,
        MostlyPlain<scenario::Create>(GenCreate(profile, names), GenNewName(names, existing))},
@@ -147,6 +150,7 @@ rc::Gen<scenario::Action> GenAction(Profile profile, int names,
       {3, MostlyPlain<scenario::Revert>(GenRevert(profile, names), target)},
       {1, GenWrite()},
       {2, power},
+      {profile == Profile::kVbox ? 0 : 1, set_current},  // vbox: not modelled (decision 32)
   });
 }
 
