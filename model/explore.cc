@@ -32,6 +32,11 @@ void AddCreates(Profile p, const std::string& n, std::vector<scenario::Action>& 
     c.disk_only = true;  // esx: no memory; qemu: external
     out.push_back(c);
   }
+  if (p != Profile::kVbox) {  // decision 33: qemu takes it without metadata; test, esx refuse
+    c = plain;
+    c.no_metadata = true;
+    out.push_back(c);
+  }
   if (p == Profile::kQemu) {  // quiesce: refused internal, taken external when shut off
     c = plain;
     c.location = scenario::Location::kExternal;

@@ -61,6 +61,24 @@ TEST(TestSetCurrent, MovesCurrentOnlyInEveryState) {  // decision 32
   }
 }
 
+TEST(TestCreate, NoMetadataIsInvalidArg) {  // decision 33
+  Model m = MakeModel(Profile::kTest, PowerState::kRunning);
+  Ok(m, Create("a"));
+  scenario::Create n{"n"};
+  n.no_metadata = true;
+  Fails(m, n, ErrorClass::kInvalidArg);
+  n.name = "a";
+  Fails(m, n, ErrorClass::kInvalidArg);  // before the duplicate name
+}
+
+TEST(EsxCreate, NoMetadataIsIgnored) {  // decision 33
+  Model m = MakeModel(Profile::kEsx, PowerState::kRunning);
+  scenario::Create n{"n"};
+  n.no_metadata = true;
+  Ok(m, n);
+  EXPECT_EQ(m.current(), "n");
+}
+
 TEST(EsxSetCurrent, IsInvalidArgAfterTheLookup) {  // decision 32
   Model m = MakeModel(Profile::kEsx, PowerState::kRunning);
   Ok(m, Create("a"));

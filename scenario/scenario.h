@@ -71,6 +71,9 @@ struct Create {
   bool disk_only = false;
   bool quiesce = false;
   bool halt = false;
+  // VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA: taken in the images, kept in no listing
+  // (docs/model.md decision 33).
+  bool no_metadata = false;
   friend bool operator==(const Create&, const Create&) = default;
 };
 

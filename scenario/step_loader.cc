@@ -73,9 +73,9 @@ Write LoadWrite(const StepContext& context, const Value& args, const YAML::Mark&
 Create LoadCreate(const StepContext& context, const Value& args, const YAML::Mark& owner) {
   const YamlReader& reader = context.reader;
   Create create;
-  std::vector<Entry> entries =
-      NamedArguments(reader, "create", args, owner,
-                     {"name", "memory", "location", "disk-only", "quiesce", "halt"}, &create.name);
+  std::vector<Entry> entries = NamedArguments(
+      reader, "create", args, owner,
+      {"name", "memory", "location", "disk-only", "quiesce", "halt", "no-metadata"}, &create.name);
   const Entry* memory = FindEntry(entries, "memory");
   if (memory != nullptr) {
     std::string word = reader.OneOf(memory->value, "memory", {"auto", "yes", "no"});
@@ -91,6 +91,12 @@ Create LoadCreate(const StepContext& context, const Value& args, const YAML::Mar
   create.disk_only = FlagOf(reader, entries, "disk-only");
   create.quiesce = FlagOf(reader, entries, "quiesce");
   create.halt = FlagOf(reader, entries, "halt");
+  create.no_metadata = FlagOf(reader, entries, "no-metadata");
+  if (create.no_metadata && context.hypervisor == Profile::kVbox) {
+    reader.Fail(FindEntry(entries, "no-metadata")->key_mark,
+                "vbox: 'no-metadata' is not modelled (no VirtualBox driver has been run to give "
+                "evidence)");
+  }
   if (context.hypervisor == Profile::kQemu) {
     // Not modelled for qemu in this version (docs/model.md).
     if (create.location == Location::kExternal && create.memory == MemoryMode::kYes) {

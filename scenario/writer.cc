@@ -102,6 +102,7 @@ std::string CreateArgs(const Create& create) {
   AddFlag(&options, create.disk_only, "disk-only");
   AddFlag(&options, create.quiesce, "quiesce");
   AddFlag(&options, create.halt, "halt");
+  AddFlag(&options, create.no_metadata, "no-metadata");
   return NamedArgs(create.name, options);
 }
 

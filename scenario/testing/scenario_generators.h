@@ -128,6 +128,8 @@ inline Action GenAction(Profile profile, const std::vector<DiskSpec>& disks) {
           create.memory == MemoryMode::kYes) {
         create.memory = MemoryMode::kAuto;
       }
+      // Not modelled for vbox (docs/model.md decision 33).
+      create.no_metadata = profile != Profile::kVbox && flag();
       return create;
     }
     case 6: {

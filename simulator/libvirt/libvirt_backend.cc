@@ -138,6 +138,7 @@ unsigned int SnapshotCreateFlags(const scenario::Create& create) {
   }
   if (create.quiesce) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE;
   if (create.halt) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_HALT;
+  if (create.no_metadata) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA;
   return flags;
 }
 

@@ -87,7 +87,7 @@ Status QemuBackend::PerformStep(const scenario::Action& action) {
             const PowerState before = state_;
             Status status = Create(create);
             if (!status.ok()) return status;
-            recorded_[create.name] = before;
+            if (!create.no_metadata) recorded_[create.name] = before;  // decision 33
             if (create.halt && Active()) Quit();
             return status;
           },

@@ -176,14 +176,17 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
         "an unnamed snapshot gets a clock-based name in libvirt; "
         "CannotRun should have skipped this scenario");
   }
-  if (create.name.find('/') != std::string::npos || create.name.front() == '.') {
+  // NO_METADATA: libvirt keeps the snapshot in a temporary object that never enters its
+  // list, so neither the name's syntax nor a taken name is checked (decision 33).
+  const bool listed = !create.no_metadata;
+  if (listed && (create.name.find('/') != std::string::npos || create.name.front() == '.')) {
     return Error(ErrorClass::kXmlDetail,
                  fmt::format("invalid snapshot name '{}': it may not contain '/' nor start "
                              "with '.'",
                              create.name));
   }
   if (Status refused = RefuseBeforeMetadata(create); !refused.ok()) return refused;
-  if (snapshots_.count(create.name) != 0) {
+  if (listed && snapshots_.count(create.name) != 0) {
     return Error(ErrorClass::kOperationFailed,
                  fmt::format("domain moment {} already exists", create.name));
   }
@@ -201,6 +204,7 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
   } else {
     CreateInternal(snapshot);
   }
+  if (!listed) return Status::Ok();  // in the images only; list and current unchanged
   if (current_) {
     snapshots_.at(*current_).children.push_back(create.name);
   } else {
