@@ -32,6 +32,11 @@ void AddCreates(Profile p, const std::string& n, std::vector<scenario::Action>& 
     c.disk_only = true;  // esx: no memory; qemu: external
     out.push_back(c);
   }
+  if (p != Profile::kVbox) {  // decision 33: qemu takes it without metadata; test, esx refuse
+    c = plain;
+    c.no_metadata = true;
+    out.push_back(c);
+  }
   if (p == Profile::kQemu) {  // quiesce: refused internal, taken external when shut off
     c = plain;
     c.location = scenario::Location::kExternal;
@@ -91,6 +96,7 @@ std::vector<scenario::Action> ExploreAlphabet(const ExploreOptions& o) {
     AddCreates(o.profile, n, out);
     AddDeletes(o.profile, n, out);
     AddReverts(o.profile, n, out);
+    if (o.profile != Profile::kVbox) out.push_back(scenario::SetCurrent{n});  // decision 32
     out.push_back(scenario::Write{"vda", i * o.write_bytes, o.write_bytes,
                                   scenario::Fill{static_cast<uint8_t>(0xA1 + i)}});
   }

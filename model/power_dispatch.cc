@@ -120,6 +120,9 @@ Status Dispatch(PowerMachine& machine, Domain& domain, const scenario::Action& a
   if (std::holds_alternative<scenario::Expect>(action)) {
     return Status::Error(ErrorClass::kInternalError, "expect is not an action");
   }
+  if (std::holds_alternative<scenario::SetCurrent>(action)) {
+    return Status::Error(ErrorClass::kInternalError, "set-current has no power event");
+  }
   RulesHooks hooks(domain, action);
   machine.Fire(EventFor(action), hooks);
   if (hooks.verdict().ok() && hooks.settle() && *hooks.settle() != machine.state()) {

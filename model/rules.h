@@ -44,6 +44,8 @@ std::string GuardDecision(Profile profile, Operation op, PowerState state);
 Status CheckCreate(const Domain& d, PowerState state, const scenario::Create& c, CreatePlan* plan);
 Status CheckDelete(const Domain& d, PowerState state, const scenario::Delete& c, DeletePlan* plan);
 Status CheckRevert(const Domain& d, PowerState state, const scenario::Revert& c, RevertPlan* plan);
+// `set-current` (rules_set_current.cc): the snapshot to make current, or the refusal.
+Status CheckSetCurrent(const Domain& d, const scenario::SetCurrent& c, NodeId* target);
 
 // Per-profile halves (common libvirt entry-point checks have already passed).
 #define SNAPSIM_DECLARE_PROFILE_RULES(ns)                                                      \

@@ -27,6 +27,8 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   // esxDomainSnapshotCreateXML`, as section 2.1 reads its code (docs/findings.md F12;
   // scenarios/esx/create_with_halt_is_invalid_arg.yaml).
   if (c.halt) return Refuse(ErrorClass::kInvalidArg, "unsupported flags (halt)");
+  // no-metadata passes the same flag check and changes nothing: the ESX driver keeps no
+  // metadata of its own (decision 33, libvirt-esx).
   // Evidence over §8 esx create ("location: external: invalid-arg"): libvirt 9.0's ESX
   // driver accepts the flags, parses the XML and refuses any snapshot naming disks
   // (VIR_ERR_CONFIG_UNSUPPORTED) before it looks the name up: with a taken name too

@@ -170,6 +170,26 @@ TEST(QemuDelete, MetadataOnlyTreeAsPlainImagesUntouched) {
   EXPECT_EQ(m.Layers("vda").size(), layers);  // the table stays in the image
 }
 
+TEST(QemuCreate, NoMetadataTakesTheImagesAndKeepsCurrent) {  // decision 33
+  for (PowerState state : {PowerState::kShutoff, PowerState::kRunning}) {
+    Model m = MakeModel(Profile::kQemu, state);
+    Ok(m, Create("a"));
+    const auto layers = m.Layers("vda").size();
+    scenario::Create n{"n"};
+    n.no_metadata = true;
+    Ok(m, n);
+    EXPECT_EQ(m.current(), "a");
+    EXPECT_EQ(m.Forest(), Node({{"a", Leaf()}}));
+    EXPECT_EQ(m.Layers("vda").size(), layers + 1);  // n's table or overlay stays
+    EXPECT_NE(m.ViewWhenTaken("n", "vda"), nullptr);
+    n.name = "a";
+    Ok(m, n);  // a taken name is not checked: the snapshot never enters the list
+    EXPECT_EQ(m.Forest(), Node({{"a", Leaf()}}));
+    Ok(m, Create("n"));  // and an unlisted one can be taken with metadata
+    EXPECT_EQ(m.Forest(), Node({{"a", Node({{"n", Leaf()}})}}));
+  }
+}
+
 TEST(QemuDelete, UnknownNameIsNoDomainSnapshot) {
   Model m = MakeModel(Profile::kQemu);
   Fails(m, Delete("x"), ErrorClass::kNoDomainSnapshot);

@@ -26,6 +26,9 @@ Status CheckCreate(const Domain& d, PowerState s, const scenario::Create& c, Cre
   if (c.disk_only || c.location == scenario::Location::kExternal) {
     return Refuse(ErrorClass::kInvalidArg, "unsupported flags (disk-only/external)");
   }
+  // Evidence (decision 33): the test driver's flag check has no NO_METADATA either,
+  // "unsupported flags (0x4) in function testDomainSnapshotCreateXML".
+  if (c.no_metadata) return Refuse(ErrorClass::kInvalidArg, "unsupported flags (no-metadata)");
   // §8 test create: duplicate name -> operation-failed
   if (d.forest.Find(c.name, Profile::kTest) != kNoNode) {
     return Refuse(ErrorClass::kOperationFailed,

@@ -47,6 +47,47 @@ TEST(TestCreate, HaltShutsOff) {
   EXPECT_EQ(m.state(), PowerState::kShutoff);
 }
 
+TEST(TestSetCurrent, MovesCurrentOnlyInEveryState) {  // decision 32
+  for (PowerState state : {PowerState::kShutoff, PowerState::kRunning, PowerState::kPaused}) {
+    Model m = MakeModel(Profile::kTest, state);
+    Ok(m, Create("a"));
+    Ok(m, Create("b"));
+    Ok(m, scenario::SetCurrent{"a"});
+    EXPECT_EQ(m.current(), "a");
+    EXPECT_EQ(m.state(), state);
+    Ok(m, Create("c"));
+    EXPECT_EQ(m.Forest(), (scenario::Tree{{{"a", {{{"b", {}}, {"c", {}}}}}}}));
+    Fails(m, scenario::SetCurrent{"nosuch"}, ErrorClass::kNoDomainSnapshot);
+  }
+}
+
+TEST(TestCreate, NoMetadataIsInvalidArg) {  // decision 33
+  Model m = MakeModel(Profile::kTest, PowerState::kRunning);
+  Ok(m, Create("a"));
+  scenario::Create n{"n"};
+  n.no_metadata = true;
+  Fails(m, n, ErrorClass::kInvalidArg);
+  n.name = "a";
+  Fails(m, n, ErrorClass::kInvalidArg);  // before the duplicate name
+}
+
+TEST(EsxCreate, NoMetadataIsIgnored) {  // decision 33
+  Model m = MakeModel(Profile::kEsx, PowerState::kRunning);
+  scenario::Create n{"n"};
+  n.no_metadata = true;
+  Ok(m, n);
+  EXPECT_EQ(m.current(), "n");
+}
+
+TEST(EsxSetCurrent, IsInvalidArgAfterTheLookup) {  // decision 32
+  Model m = MakeModel(Profile::kEsx, PowerState::kRunning);
+  Ok(m, Create("a"));
+  Ok(m, Create("b"));
+  Fails(m, scenario::SetCurrent{"a"}, ErrorClass::kInvalidArg);
+  EXPECT_EQ(m.current(), "b");
+  Fails(m, scenario::SetCurrent{"nosuch"}, ErrorClass::kNoDomainSnapshot);
+}
+
 TEST(TestDelete, MetadataOnlyIsInvalidArg) {
   Model m = MakeModel(Profile::kTest);
   Ok(m, Create("a"));

@@ -4,7 +4,7 @@ namespace snapsim::scenario {
 
 const char* ActionName(const Action& action) {
   static constexpr const char* kNames[] = {"start",  "shutdown", "pause",  "resume", "write",
-                                           "create", "delete",   "revert", "expect"};
+                                           "create", "delete",   "revert", "expect", "set-current"};
   static_assert(std::size(kNames) == std::variant_size_v<Action>);
   return kNames[action.index()];
 }

@@ -168,6 +168,7 @@ class SnapshotNameCheck {
                    },
                    [&](const Delete& del) { Target(step, "delete", del.name); },
                    [&](const Revert& revert) { Target(step, "revert", revert.name); },
+                   [&](const SetCurrent& c) { Target(step, "set-current", c.name); },
                    [&](const Expect& expect) {
                      for (const DiskCheck& disk : expect.disks) {
                        const auto* equals = std::get_if<EqualsSnapshot>(&disk.check);

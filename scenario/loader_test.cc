@@ -1,4 +1,5 @@
 #include "scenario/loader.h"
+#include "scenario/writer.h"
 
 #include <gtest/gtest.h>
 
@@ -127,6 +128,20 @@ steps:
   Delete children{"A"};
   children.children = true;
   EXPECT_EQ(std::get<Delete>(s.steps[4].action), children);
+}
+
+TEST(Loader, SetCurrentTakesANameAndWritesBackTheSame) {
+  Scenario s = MustLoad(R"(snapsim: 1
+hypervisor: qemu
+steps:
+  - set-current: A
+  - set-current: {name: B}
+    error: no-domain-snapshot
+)");
+  EXPECT_EQ(std::get<SetCurrent>(s.steps[0].action), SetCurrent{"A"});
+  EXPECT_EQ(std::get<SetCurrent>(s.steps[1].action), SetCurrent{"B"});
+  EXPECT_EQ(ActionLabel(s.steps[1].action), "set-current B");
+  EXPECT_EQ(WriteStep(s, s.steps[1]), "set-current: B\n    error: no-domain-snapshot");
 }
 
 TEST(Loader, WriteDefaultsToTheFirstDeclaredDisk) {

@@ -105,9 +105,11 @@ Json Definitions() {
                                    {"location", Words({"internal", "external"})},
                                    {"disk-only", Ref("flag")},
                                    {"quiesce", Ref("flag")},
-                                   {"halt", Ref("flag")}},
+                                   {"halt", Ref("flag")},
+                                   {"no-metadata", Ref("flag")}},
                                   {"name"})}}},
-      "create a snapshot: NAME, or {name, memory, location, disk-only, quiesce, halt}");
+      "create a snapshot: NAME, or {name, memory, location, disk-only, quiesce, halt, "
+      "no-metadata}");
   Json del = Mapping({{"name", Ref("name")},
                       {"children", Ref("flag")},
                       {"children-only", Ref("flag")},
@@ -135,6 +137,9 @@ Json Definitions() {
                                              {"suppress-power-on", Ref("flag")}},
                                             {"name"})}}},
                 "revert to a snapshot: NAME, or {name, running, paused, force, suppress-power-on}");
+  defs["set-current"] =
+      Described(Json{{"anyOf", {Ref("name"), Mapping({{"name", Ref("name")}}, {"name"})}}},
+                "make a snapshot current without reverting to it: NAME, or {name}");
   defs["tree"] = Described(
       Json{{"anyOf",
             {{{"type", "null"}}, {{"type", "object"}, {"additionalProperties", Ref("tree")}}}}},
@@ -159,13 +164,13 @@ Json Definitions() {
   for (const char* power : {"start", "shutdown", "pause", "resume"}) {
     step_forms.push_back(Mapping({{power, Ref("no_arguments")}, {"error", Ref("error")}}, {power}));
   }
-  for (const char* action : {"write", "create", "delete", "revert"}) {
+  for (const char* action : {"write", "create", "delete", "revert", "set-current"}) {
     step_forms.push_back(Mapping({{action, Ref(action)}, {"error", Ref("error")}}, {action}));
   }
   step_forms.push_back(Mapping({{"expect", Ref("expect")}}, {"expect"}));
   defs["step"] = Described(Json{{"oneOf", step_forms}},
                            "one action (start, shutdown, pause, resume, write, create, delete, "
-                           "revert, expect), optionally with error:");
+                           "revert, set-current, expect), optionally with error:");
   defs["disk"] = Mapping({{"name", Ref("name")}, {"size", Ref("size")}}, {"name", "size"});
   return defs;
 }

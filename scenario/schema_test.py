@@ -40,6 +40,8 @@ LOADER_ONLY = {
     # Rules of one profile.
     "qemu_external_with_memory.yaml": "a qemu-only rule on create's flags",
     "qemu_disk_only_internal.yaml": "a qemu-only rule on create's flags",
+    "set_current_on_vbox.yaml": "a vbox-only rule: set-current is not modelled there",
+    "no_metadata_on_vbox.yaml": "a vbox-only rule on create's flags",
     # Names within one tree, a key spelled twice (YAML readers keep the last one).
     "tree_duplicate_name.yaml": "a snapshot name appears once in a tree",
     "duplicate_top_key.yaml": "Python's YAML reader keeps the last of two equal keys",

@@ -102,6 +102,7 @@ std::string CreateArgs(const Create& create) {
   AddFlag(&options, create.disk_only, "disk-only");
   AddFlag(&options, create.quiesce, "quiesce");
   AddFlag(&options, create.halt, "halt");
+  AddFlag(&options, create.no_metadata, "no-metadata");
   return NamedArgs(create.name, options);
 }
 
@@ -169,6 +170,7 @@ std::string ActionArgs(const Scenario& scenario, const Action& action, int inden
           [](const Delete& del) { return " " + DeleteArgs(del); },
           [](const Revert& revert) { return " " + RevertArgs(revert); },
           [&](const Expect& expect) { return ExpectText(expect, indent + 2); },
+          [](const SetCurrent& set_current) { return " " + NamedArgs(set_current.name, {}); },
       },
       action);
 }

@@ -59,6 +59,9 @@ std::string Row(const model::Model& before, const scenario::Action& action, bool
   if (const auto* r = std::get_if<scenario::Revert>(&action)) {
     return fmt::format("{} | {} | {}", operation, state, Position(before, r->name));
   }
+  if (const auto* c = std::get_if<scenario::SetCurrent>(&action)) {
+    return fmt::format("{} | {} | {}", operation, state, Position(before, c->name));
+  }
   return fmt::format("{} | {}", operation, state);
 }
 

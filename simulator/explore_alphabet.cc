@@ -5,16 +5,19 @@
 namespace snapsim::simulator {
 namespace {
 
-void AddCreates(const std::string& name, std::vector<scenario::Action>& out) {
+void AddCreates(Profile profile, const std::string& name, std::vector<scenario::Action>& out) {
+  // no-metadata (flag 16) is not modelled for vbox (decision 33).
+  const int combinations = profile == Profile::kVbox ? 16 : 32;
   for (auto memory :
        {scenario::MemoryMode::kAuto, scenario::MemoryMode::kNo, scenario::MemoryMode::kYes}) {
-    for (int flags = 0; flags < 16; ++flags) {
+    for (int flags = 0; flags < combinations; ++flags) {
       scenario::Create c{name};
       c.memory = memory;
       c.disk_only = flags & 1;
       c.halt = flags & 2;
       c.location = flags & 4 ? scenario::Location::kExternal : scenario::Location::kInternal;
       c.quiesce = flags & 8;
+      c.no_metadata = flags & 16;
       out.push_back(c);
     }
   }
@@ -54,9 +57,10 @@ std::vector<scenario::Action> EveryFlagAlphabet(const model::ExploreOptions& o) 
                                        scenario::Resume{}};
   for (int i = 0; i < o.names; ++i) {
     const std::string name(1, static_cast<char>('a' + i));
-    AddCreates(name, out);
+    AddCreates(o.profile, name, out);
     AddDeletes(name, out);
     AddReverts(name, out);
+    if (o.profile != Profile::kVbox) out.push_back(scenario::SetCurrent{name});  // decision 32
     out.push_back(scenario::Write{"vda", i * o.write_bytes, o.write_bytes,
                                   scenario::Fill{static_cast<uint8_t>(0xA1 + i)}});
   }

@@ -24,7 +24,7 @@ rc::Gen<scenario::Action> GenWrite() {
 
 rc::Gen<scenario::Action> GenCreate(Profile profile, int names) {
   return rc::gen::map(
-      rc::gen::tuple(GenName(names), rc::gen::inRange(0, 3), rc::gen::inRange(0, 16)),
+      rc::gen::tuple(GenName(names), rc::gen::inRange(0, 3), rc::gen::inRange(0, 32)),
       [profile](const std::tuple<std::string, int, int>& t) -> scenario::Action {
         scenario::Create create{std::get<0>(t)};
         const int flags = std::get<2>(t);
@@ -33,6 +33,7 @@ rc::Gen<scenario::Action> GenCreate(Profile profile, int names) {
         create.halt = flags & 2;
         if (flags & 4) create.location = scenario::Location::kExternal;
         create.quiesce = flags & 8;
+        create.no_metadata = (flags & 16) && profile != Profile::kVbox;  // decision 33
         // qemu's full-system external snapshots are not modelled (section 8).
         if (profile == Profile::kQemu && create.location == scenario::Location::kExternal &&
             create.memory == scenario::MemoryMode::kYes) {
@@ -139,6 +140,9 @@ rc::Gen<scenario::Action> GenAction(Profile profile, int names,
     del.metadata_only = true;
     return del;
   });
+  auto set_current = rc::gen::map(target, [](std::string name) -> scenario::Action {
+    return scenario::SetCurrent{std::move(name)};
+  });
   return rc::gen::weightedOneOf<scenario::Action>({
       {creates,
        MostlyPlain<scenario::Create>(GenCreate(profile, names), GenNewName(names, existing))},
@@ -147,6 +151,7 @@ rc::Gen<scenario::Action> GenAction(Profile profile, int names,
       {3, MostlyPlain<scenario::Revert>(GenRevert(profile, names), target)},
       {1, GenWrite()},
       {2, power},
+      {profile == Profile::kVbox ? 0 : 1, set_current},  // vbox: not modelled (decision 32)
   });
 }
 

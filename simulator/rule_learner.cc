@@ -90,6 +90,7 @@ std::optional<std::string> TargetOf(const scenario::Action& action) {
   if (const auto* c = std::get_if<scenario::Create>(&action)) return c->name;
   if (const auto* d = std::get_if<scenario::Delete>(&action)) return d->name;
   if (const auto* r = std::get_if<scenario::Revert>(&action)) return r->name;
+  if (const auto* c = std::get_if<scenario::SetCurrent>(&action)) return c->name;
   return std::nullopt;
 }
 

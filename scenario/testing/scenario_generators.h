@@ -106,7 +106,7 @@ inline Expect GenExpect(const std::vector<DiskSpec>& disks) {
 
 inline Action GenAction(Profile profile, const std::vector<DiskSpec>& disks) {
   auto flag = [] { return *rc::gen::arbitrary<bool>(); };
-  switch (*rc::gen::inRange(0, 9)) {
+  switch (*rc::gen::inRange(0, 10)) {
     case 0: return Start{};
     case 1: return Shutdown{};
     case 2: return Pause{};
@@ -128,6 +128,8 @@ inline Action GenAction(Profile profile, const std::vector<DiskSpec>& disks) {
           create.memory == MemoryMode::kYes) {
         create.memory = MemoryMode::kAuto;
       }
+      // Not modelled for vbox (docs/model.md decision 33).
+      create.no_metadata = profile != Profile::kVbox && flag();
       return create;
     }
     case 6: {
@@ -139,6 +141,10 @@ inline Action GenAction(Profile profile, const std::vector<DiskSpec>& disks) {
       return del;
     }
     case 7: return Revert{*GenSnapshotName(), flag(), flag(), flag(), flag()};
+    case 8:
+      // Not modelled for vbox (docs/model.md decision 32): the loader rejects it there.
+      if (profile != Profile::kVbox) return SetCurrent{*GenSnapshotName()};
+      return GenExpect(disks);
     default: return GenExpect(disks);
   }
 }

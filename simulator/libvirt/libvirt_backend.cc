@@ -17,6 +17,7 @@
 #include "core/xml_escape.h"
 #include "simulator/libvirt/owned_domains.h"
 #include "simulator/libvirt/qemu_domain_xml.h"
+#include "simulator/libvirt/set_current.h"
 #include "simulator/libvirt/uri_cleanup_guard.h"
 #include "simulator/qemu/qemu_img_tools.h"
 
@@ -137,6 +138,7 @@ unsigned int SnapshotCreateFlags(const scenario::Create& create) {
   }
   if (create.quiesce) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE;
   if (create.halt) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_HALT;
+  if (create.no_metadata) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA;
   return flags;
 }
 
@@ -269,6 +271,12 @@ Status LibvirtBackend::Perform(const scenario::Action& action) {
           [&](const scenario::Delete& del) { return Delete(del); },
           [&](const scenario::Revert& revert) { return Revert(revert); },
           [](const scenario::Expect&) { return NotAnAction(); },
+          [&](const scenario::SetCurrent& set_current) {
+            Status status = Status::Ok();
+            RedefineAsCurrent(domain_, set_current.name.c_str(),
+                              [&](const char* call) { status = LastError(call); });
+            return status;
+          },
       },
       action);
 }

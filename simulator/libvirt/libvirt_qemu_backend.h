@@ -8,6 +8,7 @@
 //             per disk, the overlay in DIR/disks
 //   delete    virDomainSnapshotDelete (an external delete is libvirt's block-commit)
 //   revert    virDomainRevertToSnapshot
+//   set-current  the snapshot's own XML redefined as current (set_current.h)
 //   write     HMP `qemu-io` through virDomainQemuMonitorCommand while active, qemu-io on
 //             the image when shut off
 //

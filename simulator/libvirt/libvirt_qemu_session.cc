@@ -1,4 +1,5 @@
 #include "simulator/libvirt/libvirt_qemu_session.h"
+#include "simulator/libvirt/set_current.h"
 
 #include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
@@ -107,6 +108,12 @@ Json LibvirtQemuSession::Handle(const Json& request) {
     return op == "delete"
                ? Check(virDomainSnapshotDelete(snapshot.ptr, flags), "virDomainSnapshotDelete")
                : Check(virDomainRevertToSnapshot(snapshot.ptr, flags), "virDomainRevertToSnapshot");
+  }
+  if (op == "set_current") {
+    const std::string name = request.at("name");
+    Json reply = Ok();
+    RedefineAsCurrent(domain_, name.c_str(), [&](const char* call) { reply = LibvirtError(call); });
+    return reply;
   }
   if (op == "power") return Power(request.at("call"));
   if (op == "write") return Write(request);

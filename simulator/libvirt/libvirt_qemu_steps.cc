@@ -98,18 +98,22 @@ Status LibvirtQemuBackend::Perform(const scenario::Action& action) {
     auto power = [&](const char* call) {
       return ToStatus(Call({{"op", "power"}, {"call", call}}));
     };
-    return std::visit(Overloaded{
-                          [&](const scenario::Start&) { return power("start"); },
-                          [&](const scenario::Shutdown&) { return power("destroy"); },
-                          [&](const scenario::Pause&) { return power("suspend"); },
-                          [&](const scenario::Resume&) { return power("resume"); },
-                          [&](const scenario::Write& write) { return Write(write); },
-                          [&](const scenario::Create& create) { return Create(create); },
-                          [&](const scenario::Delete& del) { return Delete(del); },
-                          [&](const scenario::Revert& revert) { return Revert(revert); },
-                          [](const scenario::Expect&) { return NotAnAction(); },
-                      },
-                      action);
+    return std::visit(
+        Overloaded{
+            [&](const scenario::Start&) { return power("start"); },
+            [&](const scenario::Shutdown&) { return power("destroy"); },
+            [&](const scenario::Pause&) { return power("suspend"); },
+            [&](const scenario::Resume&) { return power("resume"); },
+            [&](const scenario::Write& write) { return Write(write); },
+            [&](const scenario::Create& create) { return Create(create); },
+            [&](const scenario::Delete& del) { return Delete(del); },
+            [&](const scenario::Revert& revert) { return Revert(revert); },
+            [](const scenario::Expect&) { return NotAnAction(); },
+            [&](const scenario::SetCurrent& set_current) {
+              return ToStatus(Call({{"op", "set_current"}, {"name", set_current.name}}));
+            },
+        },
+        action);
   } catch (const BackendFailure& failure) {
     throw BackendFailure(
         fmt::format("step `{}`: {}", scenario::ActionLabel(action), failure.what()));

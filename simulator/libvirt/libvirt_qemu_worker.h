@@ -15,6 +15,7 @@
 //   create   {xml, flags}        virDomainSnapshotCreateXML
 //   delete   {name, flags}       virDomainSnapshotDelete
 //   revert   {name, flags}       virDomainRevertToSnapshot
+//   set_current {name}           redefine NAME's own XML as current (set_current.h)
 //   power    {call}              start | destroy | suspend | resume
 //   write    {target, offset, length, fill | seed}  HMP qemu-io when active, else qemu-io
 //   flush                        HMP qemu-io flush on every disk of an active domain

@@ -76,25 +76,27 @@ Status QemuBackend::Perform(const scenario::Action& action) {
 }
 
 Status QemuBackend::PerformStep(const scenario::Action& action) {
-  return std::visit(Overloaded{
-                        [&](const scenario::Start&) { return Start(); },
-                        [&](const scenario::Shutdown&) { return Shutdown(); },
-                        [&](const scenario::Pause&) { return Pause(); },
-                        [&](const scenario::Resume&) { return Resume(); },
-                        [&](const scenario::Write& write) { return Write(write); },
-                        [&](const scenario::Create& create) {
-                          const PowerState before = state_;
-                          Status status = Create(create);
-                          if (!status.ok()) return status;
-                          recorded_[create.name] = before;
-                          if (create.halt && Active()) Quit();
-                          return status;
-                        },
-                        [&](const scenario::Delete& del) { return Delete(del); },
-                        [&](const scenario::Revert& revert) { return Revert(revert); },
-                        [](const scenario::Expect&) { return NotAnAction(); },
-                    },
-                    action);
+  return std::visit(
+      Overloaded{
+          [&](const scenario::Start&) { return Start(); },
+          [&](const scenario::Shutdown&) { return Shutdown(); },
+          [&](const scenario::Pause&) { return Pause(); },
+          [&](const scenario::Resume&) { return Resume(); },
+          [&](const scenario::Write& write) { return Write(write); },
+          [&](const scenario::Create& create) {
+            const PowerState before = state_;
+            Status status = Create(create);
+            if (!status.ok()) return status;
+            if (!create.no_metadata) recorded_[create.name] = before;  // decision 33
+            if (create.halt && Active()) Quit();
+            return status;
+          },
+          [&](const scenario::Delete& del) { return Delete(del); },
+          [&](const scenario::Revert& revert) { return Revert(revert); },
+          [](const scenario::Expect&) { return NotAnAction(); },
+          [&](const scenario::SetCurrent& set_current) { return SetCurrent(set_current); },
+      },
+      action);
 }
 
 Status QemuBackend::Start() {

@@ -134,6 +134,7 @@ Status QemuImgBackend::Perform(const scenario::Action& action) {
           [&](const scenario::Delete& del) { return Delete(del); },
           [&](const scenario::Revert& revert) { return Revert(revert); },
           [](const scenario::Expect&) { return NotAnAction(); },
+          [&](const scenario::SetCurrent& set_current) { return SetCurrent(set_current); },
       },
       action);
 }
@@ -175,14 +176,17 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
         "an unnamed snapshot gets a clock-based name in libvirt; "
         "CannotRun should have skipped this scenario");
   }
-  if (create.name.find('/') != std::string::npos || create.name.front() == '.') {
+  // NO_METADATA: libvirt keeps the snapshot in a temporary object that never enters its
+  // list, so neither the name's syntax nor a taken name is checked (decision 33).
+  const bool listed = !create.no_metadata;
+  if (listed && (create.name.find('/') != std::string::npos || create.name.front() == '.')) {
     return Error(ErrorClass::kXmlDetail,
                  fmt::format("invalid snapshot name '{}': it may not contain '/' nor start "
                              "with '.'",
                              create.name));
   }
   if (Status refused = RefuseBeforeMetadata(create); !refused.ok()) return refused;
-  if (snapshots_.count(create.name) != 0) {
+  if (listed && snapshots_.count(create.name) != 0) {
     return Error(ErrorClass::kOperationFailed,
                  fmt::format("domain moment {} already exists", create.name));
   }
@@ -200,6 +204,7 @@ Status QemuImgBackend::Create(const scenario::Create& create) {
   } else {
     CreateInternal(snapshot);
   }
+  if (!listed) return Status::Ok();  // in the images only; list and current unchanged
   if (current_) {
     snapshots_.at(*current_).children.push_back(create.name);
   } else {
@@ -310,6 +315,17 @@ Status QemuImgBackend::Revert(const scenario::Revert& revert) {
   // The domain definition becomes the snapshot's: each disk is back on its image.
   for (size_t i = 0; i < disks_.size(); ++i) active_[i] = snapshot.disks[i].file;
   current_ = revert.name;
+  return Status::Ok();
+}
+
+// libvirt's QEMU driver redefines the snapshot's own XML as current: only its metadata
+// changes, in every power state (docs/model.md decision 32); the images stay as they are.
+Status QemuImgBackend::SetCurrent(const scenario::SetCurrent& set_current) {
+  if (snapshots_.find(set_current.name) == snapshots_.end()) {
+    return Error(ErrorClass::kNoDomainSnapshot,
+                 fmt::format("no domain snapshot with matching name '{}'", set_current.name));
+  }
+  current_ = set_current.name;
   return Status::Ok();
 }
 

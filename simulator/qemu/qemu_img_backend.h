@@ -83,6 +83,8 @@ class QemuImgBackend : public Backend {
   Status Create(const scenario::Create& create);
   virtual Status Revert(const scenario::Revert& revert);
   Status Delete(const scenario::Delete& del);
+  // The metadata's current pointer only, as libvirt's redefine with CURRENT.
+  Status SetCurrent(const scenario::SetCurrent& set_current);
   virtual Status Write(const scenario::Write& write);
   // What libvirt's snapshot XML parser refuses, before the name's syntax: memory state
   // of a shut-off domain (docs/findings.md F17, F20).

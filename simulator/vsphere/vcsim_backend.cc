@@ -90,6 +90,12 @@ std::optional<std::string> VcsimBackend::CannotRun(const scenario::Scenario& sce
           "CreateSnapshot_Task has none (and libvirt's ESX driver refuses it)",
           i + 1);
     }
+    if (std::holds_alternative<scenario::SetCurrent>(scenario.steps[i].action)) {
+      return fmt::format(
+          "step {} (set-current): vSphere has no call that makes a snapshot current without "
+          "reverting to it (currentSnapshot changes only by create and revert)",
+          i + 1);
+    }
   }
   return std::nullopt;
 }
@@ -131,6 +137,9 @@ Status VcsimBackend::Perform(const scenario::Action& action) {
           [&](const scenario::Delete& del) { return Delete(del); },
           [&](const scenario::Revert& revert) { return Revert(revert); },
           [](const scenario::Expect&) { return NotAnAction(); },
+          [](const scenario::SetCurrent&) -> Status {
+            throw BackendFailure("vSphere cannot set-current (CannotRun should have skipped this)");
+          },
       },
       action);
 }
