@@ -140,7 +140,8 @@ TEST(BackendExploreTest, EveryFlagCombinationIsWrittenAndLoadedBackAndExplored) 
   model::ExploreOptions o;
   o.names = 2;
   const auto alphabet = EveryFlagAlphabet(o);
-  EXPECT_EQ(alphabet.size(), 4u + 2u * (48u + 7u + 16u + 1u));
+  EXPECT_EQ(alphabet.size(),
+            4u + 2u * (96u + 7u + 16u + 1u + 1u));  // creates x no-metadata, set-current
   std::vector<scenario::Step> steps;
   for (const auto& action : alphabet) steps.push_back({action, std::nullopt, {}});
   const scenario::Scenario written = model::PathScenario(o, steps, "every flag");

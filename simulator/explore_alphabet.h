@@ -11,8 +11,9 @@
 namespace snapsim::simulator {
 
 // The power steps; per name every create (memory auto/no/yes x disk-only x halt x
-// location internal/external x quiesce), every delete flag set the format accepts, every
-// revert flag set (running, paused, force, suppress-power-on), and one write.
+// location internal/external x quiesce x no-metadata), every delete flag set the format
+// accepts, every revert flag set (running, paused, force, suppress-power-on), a
+// set-current, and one write.
 std::vector<scenario::Action> EveryFlagAlphabet(const model::ExploreOptions& options);
 
 }  // namespace snapsim::simulator

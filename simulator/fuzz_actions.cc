@@ -151,7 +151,7 @@ rc::Gen<scenario::Action> GenAction(Profile profile, int names,
       {3, MostlyPlain<scenario::Revert>(GenRevert(profile, names), target)},
       {1, GenWrite()},
       {2, power},
-      {profile == Profile::kVbox ? 0 : 1, set_current},  // vbox: not modelled (decision 32)
+      {profile == Profile::kVbox ? 0 : 2, set_current},  // vbox: not modelled (decision 32)
   });
 }
 
