@@ -24,19 +24,7 @@ void AddCreates(Profile profile, const std::string& name, std::vector<scenario::
 }
 
 void AddDeletes(const std::string& name, std::vector<scenario::Action>& out) {
-  for (int set = 0; set < 7; ++set) {  // the combinations the format accepts
-    scenario::Delete d{name};
-    switch (set) {
-      case 1: d.children = true; break;
-      case 2: d.children_only = true; break;
-      case 3: d.metadata_only = true; break;
-      case 4: d.discard = true; break;
-      case 5: d.discard = d.suppress_power_on = true; break;
-      case 6: d.children = d.children_only = true; break;
-      default: break;
-    }
-    out.push_back(d);
-  }
+  for (int set = 0; set < kDeleteFlagSets; ++set) out.push_back(DeleteWithFlagSet(name, set));
 }
 
 void AddReverts(const std::string& name, std::vector<scenario::Action>& out) {
@@ -51,6 +39,20 @@ void AddReverts(const std::string& name, std::vector<scenario::Action>& out) {
 }
 
 }  // namespace
+
+scenario::Delete DeleteWithFlagSet(std::string name, int set) {
+  scenario::Delete d{std::move(name)};
+  switch (set) {
+    case 1: d.children = true; break;
+    case 2: d.children_only = true; break;
+    case 3: d.metadata_only = true; break;
+    case 4: d.discard = true; break;
+    case 5: d.discard = d.suppress_power_on = true; break;
+    case 6: d.children = d.children_only = true; break;
+    default: break;
+  }
+  return d;
+}
 
 std::vector<scenario::Action> EveryFlagAlphabet(const model::ExploreOptions& o) {
   std::vector<scenario::Action> out = {scenario::Start{}, scenario::Shutdown{}, scenario::Pause{},

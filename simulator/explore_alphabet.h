@@ -3,6 +3,7 @@
 // scenario format accepts, for every name, whatever the profile has rows for (the profile's
 // own alphabet, model/explore.h, is the few combinations its rules tell apart).
 
+#include <string>
 #include <vector>
 
 #include "model/explore.h"
@@ -15,5 +16,9 @@ namespace snapsim::simulator {
 // accepts, every revert flag set (running, paused, force, suppress-power-on), a
 // set-current, and one write.
 std::vector<scenario::Action> EveryFlagAlphabet(const model::ExploreOptions& options);
+
+// The delete flag sets the format accepts, numbered 0 (plain) to kDeleteFlagSets - 1.
+inline constexpr int kDeleteFlagSets = 7;
+scenario::Delete DeleteWithFlagSet(std::string name, int set);
 
 }  // namespace snapsim::simulator

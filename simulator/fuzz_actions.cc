@@ -4,6 +4,8 @@
 #include <optional>
 #include <utility>
 
+#include "simulator/explore_alphabet.h"
+
 namespace snapsim::simulator {
 namespace {
 
@@ -44,19 +46,9 @@ rc::Gen<scenario::Action> GenCreate(Profile profile, int names) {
 }
 
 rc::Gen<scenario::Action> GenDelete(int names) {
-  return rc::gen::map(rc::gen::tuple(GenName(names + 1), rc::gen::inRange(0, 7)),
+  return rc::gen::map(rc::gen::tuple(GenName(names + 1), rc::gen::inRange(0, kDeleteFlagSets)),
                       [](const std::tuple<std::string, int>& t) -> scenario::Action {
-                        scenario::Delete del{std::get<0>(t)};
-                        switch (std::get<1>(t)) {  // only combinations the format accepts
-                          case 1: del.children = true; break;
-                          case 2: del.children_only = true; break;
-                          case 3: del.metadata_only = true; break;
-                          case 4: del.discard = true; break;
-                          case 5: del.discard = del.suppress_power_on = true; break;
-                          case 6: del.children = del.children_only = true; break;
-                          default: break;
-                        }
-                        return del;
+                        return DeleteWithFlagSet(std::get<0>(t), std::get<1>(t));
                       });
 }
 
