@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "cli/coverage_output.h"
+#include "cli/known_option.h"
 #include "cli/progress_line.h"
 #include "cli/report_file.h"
 #include "cli/shard_option.h"
@@ -74,14 +75,7 @@ int RunBackendExplore(const ExploreArgs& args, Profile profile) {
   if (!shard) return kExitBadInput;
   options.shard = shard->shard;
   options.every_flag = args.every_flag;
-  if (!args.known.empty()) {
-    auto known = simulator::LoadKnownFindings(args.known, args.backend);
-    if (!known.ok()) {
-      fmt::print(stderr, "snapsim: error: {}\n", known.status().message());
-      return kExitBadInput;
-    }
-    options.known = std::move(*known);
-  }
+  if (!LoadKnownOption(args.known, args.backend, &options.known)) return kExitBadInput;
   fmt::print("explore {} on {}: depth {}, {} names{}{}{}\n", args.hypervisor, args.backend,
              args.depth, args.names, args.every_flag ? ", every flag" : "",
              args.max_ops > 0 ? fmt::format(", at most {} backend operations", args.max_ops) : "",

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/coverage_output.h"
+#include "cli/known_option.h"
 #include "cli/progress_line.h"
 #include "cli/report_file.h"
 #include "cli/shard_option.h"
@@ -82,14 +83,7 @@ int Fuzz(FuzzFlags& flags) {
     fmt::print(stderr, "snapsim: error: {}\n", factory.status().message());
     return ExitCodeFor(factory.status());
   }
-  if (!flags.known.empty()) {
-    auto known = simulator::LoadKnownFindings(flags.known, flags.backend);
-    if (!known.ok()) {
-      fmt::print(stderr, "snapsim: error: {}\n", known.status().message());
-      return kExitBadInput;
-    }
-    flags.options.known = std::move(*known);
-  }
+  if (!LoadKnownOption(flags.known, flags.backend, &flags.options.known)) return kExitBadInput;
   fmt::print("fuzz: profile {}, backend {}, {} runs of up to {} steps, {} names{}\n", flags.profile,
              flags.backend, flags.options.runs, flags.options.steps_max, flags.options.names,
              ShardText(*shard));

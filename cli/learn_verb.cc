@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/backend_options.h"
+#include "cli/known_option.h"
 #include "cli/progress_line.h"
 #include "cli/verbs.h"
 #include "core/exit_code.h"
@@ -94,14 +95,7 @@ int RunLearn(const LearnArgs& args) {
     return kExitBadInput;
   }
   std::vector<simulator::KnownFinding> known;
-  if (!args.known.empty()) {
-    auto loaded = simulator::LoadKnownFindings(args.known, args.backend);
-    if (!loaded.ok()) {
-      fmt::print(stderr, "snapsim: error: {}\n", loaded.status().message());
-      return kExitBadInput;
-    }
-    known = std::move(*loaded);
-  }
+  if (!LoadKnownOption(args.known, args.backend, &known)) return kExitBadInput;
   simulator::LearnOptions options;
   options.header = *header;
   options.depth = args.depth;

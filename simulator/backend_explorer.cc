@@ -51,15 +51,6 @@ model::Model FreshModel(const model::ExploreOptions& o) {
   return model::Model(o.profile, PowerState::kShutoff, {{"vda", o.disk_bytes}});
 }
 
-// Whether `steps` hold a metadata-only delete the model took (a branching shape's start).
-bool MetadataDeleted(const std::vector<scenario::Step>& steps) {
-  for (const scenario::Step& step : steps) {
-    const auto* d = std::get_if<scenario::Delete>(&step.action);
-    if (d && d->metadata_only && !step.error) return true;
-  }
-  return false;
-}
-
 uint64_t Hash(const std::string& text) { return XXH3_64bits(text.data(), text.size()); }
 
 StateGraph BuildGraph(const model::ExploreOptions& o, std::vector<scenario::Action> alphabet) {

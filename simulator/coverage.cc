@@ -82,6 +82,14 @@ std::string CoarseCoverageRow(const model::Model& before, const scenario::Action
   return Row(before, action, false);
 }
 
+bool MetadataDeleted(const std::vector<scenario::Step>& steps) {
+  for (const scenario::Step& step : steps) {
+    const auto* d = std::get_if<scenario::Delete>(&step.action);
+    if (d && d->metadata_only && !step.error) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> BranchShapes(const model::Model& before, const scenario::Action& action,
                                       bool ok, bool metadata_deleted) {
   std::vector<std::string> shapes;

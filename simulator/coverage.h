@@ -43,6 +43,8 @@ std::string CoarseCoverageRow(const model::Model& before, const scenario::Action
 // `metadata_deleted` says one happened earlier in the sequence).
 std::vector<std::string> BranchShapes(const model::Model& before, const scenario::Action& action,
                                       bool ok, bool metadata_deleted);
+// Whether `steps` hold a metadata-only delete the model took (a step without `error:`).
+bool MetadataDeleted(const std::vector<scenario::Step>& steps);
 
 class Coverage {
  public:

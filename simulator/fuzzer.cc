@@ -63,12 +63,8 @@ class StepCommand : public rc::state::Command<model::Model, Sut> {
   void run(const model::Model& before, Sut& sut) const override {
     model::Model after = before;
     const Status want = after.Apply(action_);
-    bool metadata_deleted = false;  // earlier in this sequence, and taken
-    for (const scenario::Step& earlier : sut.steps) {
-      const auto* d = std::get_if<scenario::Delete>(&earlier.action);
-      metadata_deleted = metadata_deleted || (d && d->metadata_only && !earlier.error);
-    }
-    for (const std::string& shape : BranchShapes(before, action_, want.ok(), metadata_deleted)) {
+    for (const std::string& shape :
+         BranchShapes(before, action_, want.ok(), MetadataDeleted(sut.steps))) {
       sut.coverage->RecordShape(shape);
     }
     scenario::Step step{action_, std::nullopt, {}};

@@ -94,8 +94,8 @@ std::optional<std::string> TargetOf(const scenario::Action& action) {
   return std::nullopt;
 }
 
-std::string Situation(const Knowledge& before, const scenario::Action& action) {
-  const ForestIndex forest(before.seen.forest);
+std::string Situation(const Knowledge& before, const ForestIndex& forest,
+                      const scenario::Action& action) {
   const std::string state(PowerStateName(before.seen.state));
   const std::string operation = OperationText(action);
   if (const auto* c = std::get_if<scenario::Create>(&action)) {
@@ -109,10 +109,9 @@ std::string Situation(const Knowledge& before, const scenario::Action& action) {
 }
 
 // Where current went, in words relative to the operation.
-std::string CurrentMove(const Knowledge& before, const Observation& after,
-                        const scenario::Action& action) {
+std::string CurrentMove(const Knowledge& before, const ForestIndex& forest,
+                        const Observation& after, const scenario::Action& action) {
   if (after.current == before.seen.current) return "";
-  const ForestIndex forest(before.seen.forest);
   const auto target = TargetOf(action);
   if (target && after.current == *target) {
     return std::holds_alternative<scenario::Create>(action) ? "current -> new"
@@ -131,9 +130,8 @@ std::string CurrentMove(const Knowledge& before, const Observation& after,
 }
 
 // What happened to the forest, in words relative to the operation.
-std::string TreeChange(const Knowledge& before, const Observation& after,
+std::string TreeChange(const Knowledge& before, const ForestIndex& was, const Observation& after,
                        const scenario::Action& action) {
-  const ForestIndex was(before.seen.forest);
   const ForestIndex is(after.forest);
   if (was.parent == is.parent) return "";
   std::vector<std::string> words;
@@ -188,15 +186,17 @@ std::string TreeChange(const Knowledge& before, const Observation& after,
   return text;
 }
 
-std::string Effect(const Knowledge& before, const Status& status, const Observation& after,
-                   const scenario::Action& action) {
+std::string Effect(const Knowledge& before, const ForestIndex& forest, const Status& status,
+                   const Observation& after, const scenario::Action& action) {
   std::vector<std::string> parts;
   parts.push_back(status.ok() ? "ok" : std::string(ErrorClassName(status.error_class())));
   if (after.state != before.seen.state) {
     parts.push_back(fmt::format("power -> {}", PowerStateName(after.state)));
   }
-  if (std::string move = CurrentMove(before, after, action); !move.empty()) parts.push_back(move);
-  if (std::string change = TreeChange(before, after, action); !change.empty()) {
+  if (std::string move = CurrentMove(before, forest, after, action); !move.empty()) {
+    parts.push_back(move);
+  }
+  if (std::string change = TreeChange(before, forest, after, action); !change.empty()) {
     parts.push_back(change);
   }
   std::string text = parts[0];
@@ -241,6 +241,7 @@ class Learner {
   struct Node {
     std::vector<scenario::Step> path;
     Knowledge knowledge;
+    std::string key;  // knowledge.Key()
   };
 
   bool Spent() {
@@ -268,7 +269,7 @@ class Learner {
     const std::string key = knowledge.Key();
     const auto [it, added] = index_.emplace(key, static_cast<int>(nodes_.size()));
     if (added) {
-      nodes_.push_back({std::move(path), std::move(knowledge)});
+      nodes_.push_back({std::move(path), std::move(knowledge), key});
       if (o_.on_progress) o_.on_progress(nodes_.size(), table_.backend_ops);
     }
     live_ = it->second;
@@ -287,7 +288,7 @@ class Learner {
       const Status status = backend_.Perform(step.action);
       k = After(k, step.action, status, backend_.Observe());
     }
-    if (k.Key() != nodes_[n].knowledge.Key()) {
+    if (k.Key() != nodes_[n].key) {
       ++table_.nondeterministic;
       live_ = -1;
       return false;
@@ -302,10 +303,12 @@ class Learner {
     ++table_.backend_ops;
     const Status status = backend_.Perform(action);
     Observation seen = backend_.Observe();
-    const std::string situation = Situation(before, action);
+    const ForestIndex forest(before.seen.forest);
+    const std::string situation = Situation(before, forest, action);
     std::vector<scenario::Step> path = nodes_[n].path;
     path.push_back({action, std::nullopt, {}});
-    LearnedEffect& effect = table_.rows[situation].effects[Effect(before, status, seen, action)];
+    LearnedEffect& effect =
+        table_.rows[situation].effects[Effect(before, forest, status, seen, action)];
     if (effect.count++ == 0) effect.example = path;
     Knowledge after = After(before, action, status, std::move(seen));
     AddNode(n, std::move(path), std::move(after));
